@@ -1,0 +1,16 @@
+using CustomerStudio.Core.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace CustomerStudio.Data.PostgreSql;
+
+/// <summary>Used by dotnet-ef to build this provider's migrations; no database is contacted for add or script.</summary>
+public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<StudioDbContext>
+{
+    public StudioDbContext CreateDbContext(string[] args)
+    {
+        var builder = new DbContextOptionsBuilder<StudioDbContext>();
+        StudioDatabase.Configure(builder, DatabaseProvider.PostgreSql, "Host=localhost;Database=customerstudio;Username=postgres");
+        return new StudioDbContext(builder.Options);
+    }
+}
