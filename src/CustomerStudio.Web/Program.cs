@@ -1,27 +1,39 @@
 using CustomerStudio.Web.Components;
+using CustomerStudio.Web.Components.Account;
+using CustomerStudio.Web.Infrastructure;
+using CustomerStudio.Web.Localization;
+using CustomerStudio.Web.Security;
+using CustomerStudio.Core.Data;
 
-var builder = WebApplication.CreateBuilder(args);
-
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
-
-var app = builder.Build();
-
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
+try
 {
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
+    var builder = WebApplication.CreateBuilder(args);
+
+    builder.AddStudioLogging();
+    builder.AddStudioDatabase();
+    builder.AddStudioSecurity();
+    builder.AddStudioLocalization();
+    builder.AddStudioUi();
+    builder.AddStudioApi();
+    builder.AddStudioStartup();
+
+    var app = builder.Build();
+
+    app.UseStudioPipeline();
+    app.MapStudioHealth();
+    app.MapStudioAccount();
+    app.MapStudioLocalization();
+    app.MapStudioApi();
+    app.MapStudioUi();
+
+    await app.RunAsync();
+    return 0;
 }
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
+catch (StudioConfigurationException ex)
+{
+    // Bad configuration: one clear line naming the setting, no stack trace.
+    Console.Error.WriteLine($"CustomerStudio cannot start: {ex.Message}");
+    return 2;
+}
 
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
-
-app.Run();
+public partial class Program;

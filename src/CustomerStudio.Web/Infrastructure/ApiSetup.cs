@@ -1,0 +1,28 @@
+using CustomerStudio.Web.Features.Customers;
+using CustomerStudio.Web.Features.Home;
+using Scalar.AspNetCore;
+
+namespace CustomerStudio.Web.Infrastructure;
+
+public static class ApiSetup
+{
+    public static void AddStudioApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "CustomerStudio API";
+            doc.Info.Description = "REST endpoints of CustomerStudio. Every endpoint needs a signed-in user with the role its area requires.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddProblemDetails();
+    }
+
+    public static void MapStudioApi(this WebApplication app)
+    {
+        app.MapOpenApi().RequireAuthorization();
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("CustomerStudio API")).RequireAuthorization();
+        var api = app.MapGroup("/api").RequireAuthorization();
+        api.MapWorkspaceApi();
+        api.MapCustomersApi();
+    }
+}

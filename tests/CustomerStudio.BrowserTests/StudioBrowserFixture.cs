@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace CustomerStudio.BrowserTests;
+
+/// <summary>The real studio on a loopback port (Kestrel) and Debian's Chromium driven by Playwright.</summary>
+public sealed class StudioBrowserFixture : IAsyncLifetime
+{
+    public const string Password = "Browser-Password-123";
+    private readonly string _dir = Directory.CreateTempSubdirectory("cs-browser-").FullName;
+    private StudioFactory? _factory;
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = default!;
+    public string BaseUrl { get; private set; } = "";
+    public static string ScreenshotDir { get; } = Path.Combine(RepoRoot(), "TestResults", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        _factory = new StudioFactory(_dir);
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        BaseUrl = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First().Replace("[::]", "127.0.0.1").TrimEnd('/');
+
+        var chromium = Environment.GetEnvironmentVariable("CUSTOMERSTUDIO_CHROMIUM") ?? "/usr/bin/chromium";
+        if (!File.Exists(chromium))
+            throw new InvalidOperationException($"{chromium} is missing: run tests/run.sh, which installs Debian's chromium.");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+        Directory.CreateDirectory(ScreenshotDir);
+    }
+
+    public async Task<IPage> NewPageAsync(string locale = "zh-CN")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = locale, ViewportSize = new() { Width = 1400, Height = 900 } });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task SignInAsync(IPage page, string email, string password = Password)
+    {
+        await page.GotoAsync(BaseUrl + "/account/login");
+        await page.FillAsync("[data-testid=login-email]", email);
+        await page.FillAsync("[data-testid=login-password]", password);
+        await page.ClickAsync("[data-testid=login-submit]");
+        await page.WaitForURLAsync(u => !u.Contains("/account/login"));
+        // The interactive circuit is up once the navigation renders.
+        await page.WaitForSelectorAsync("[data-testid=nav]");
+    }
+
+    public static Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (_factory is not null) await _factory.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CustomerStudio.sln"))) return dir.FullName;
+        return AppContext.BaseDirectory;
+    }
+
+    private sealed class StudioFactory(string dataDir) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            builder.UseSetting("Database:Provider", "Sqlite");
+            builder.UseSetting("Database:DataDirectory", dataDir);
+            builder.UseSetting("Studio:Admin:Password", Password);
+            builder.UseSetting("Demo:Customers", "2000");
+            builder.UseSetting("Demo:Events", "20000");
+            builder.UseSetting("Demo:Orders", "3000");
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StudioCollection : ICollectionFixture<StudioBrowserFixture>
+{
+    public const string Name = "studio";
+}
