@@ -26,6 +26,8 @@ pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1;
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# Chinese glyphs for the zh-CN screenshots the browser tests save.
+[ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then missing+=(postgresql); fi
 if ! "$PY" -c 'import aiosmtpd' >/dev/null 2>&1; then missing+=(python3-aiosmtpd); fi
 

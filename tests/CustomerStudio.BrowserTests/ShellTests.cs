@@ -57,6 +57,8 @@ public class ShellTests(StudioBrowserFixture studio)
         // The customers grid shows the seeded demo.
         await page.Locator("[data-testid=nav] a[href='/customers']").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=customers-grid] tbody tr")).ToHaveCountAsync(25);
+        await Assertions.Expect(page.GetByText(new System.Text.RegularExpressions.Regex(@"第 1-25 条，共 2,000 条"))).ToBeVisibleAsync();
+        await StudioBrowserFixture.ShotAsync(page, "11-zh-customers-loaded");
 
         await page.Locator("[data-testid=language-switch] button").ClickAsync();
         await page.Locator("[data-testid=lang-en]").ClickAsync();
@@ -73,7 +75,6 @@ public class ShellTests(StudioBrowserFixture studio)
         await page.GotoAsync(studio.BaseUrl + "/tags");
         await Assertions.Expect(page.Locator("[data-testid=page-title]")).ToHaveTextAsync("Tags");
 
-        await page.Locator("[data-testid=user-menu] .mud-chip").ClickAsync();
         await page.Locator("[data-testid=sign-out]").ClickAsync();
         await page.WaitForURLAsync(u => u.Contains("/account/login"));
         await page.GotoAsync(studio.BaseUrl + "/customers");

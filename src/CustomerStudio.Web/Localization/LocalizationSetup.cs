@@ -17,6 +17,7 @@ public static class LocalizationSetup
     public static void AddStudioLocalization(this IHostApplicationBuilder builder)
     {
         builder.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+        builder.Services.AddTransient<MudBlazor.MudLocalizer, StudioMudLocalizer>();
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {
             var cultures = Cultures.Select(c => new CultureInfo(c)).ToList();

@@ -15,6 +15,7 @@ public abstract class BunitTestBase : BunitContext, IAsyncLifetime
         Services.AddMudServices();
         Services.AddLocalization(o => o.ResourcesPath = "Resources");
         Services.AddDataProtection();
+        Services.AddScoped<Microsoft.AspNetCore.Components.Server.ProtectedBrowserStorage.ProtectedLocalStorage>();
     }
 
     protected static void UseCulture(string name)
