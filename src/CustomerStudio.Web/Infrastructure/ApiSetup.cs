@@ -1,4 +1,5 @@
 using CustomerStudio.Web.Features.Customers;
+using CustomerStudio.Web.Features.Diagnostics;
 using CustomerStudio.Web.Features.Home;
 using Scalar.AspNetCore;
 
@@ -15,6 +16,7 @@ public static class ApiSetup
             return Task.CompletedTask;
         }));
         builder.Services.AddProblemDetails();
+        builder.Services.AddStudioDiagnostics();
     }
 
     public static void MapStudioApi(this WebApplication app)
@@ -24,5 +26,6 @@ public static class ApiSetup
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapWorkspaceApi();
         api.MapCustomersApi();
+        api.MapDiagnosticsApi();
     }
 }

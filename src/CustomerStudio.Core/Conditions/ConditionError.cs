@@ -1,0 +1,26 @@
+using System.Globalization;
+using System.Resources;
+
+namespace CustomerStudio.Core.Conditions;
+
+/// <summary>A problem with a condition, at a JSON path such as <c>$.all[1].count.value</c>, localized on demand.</summary>
+public sealed record ConditionError(string Path, string Code, params string[] Args)
+{
+    private static readonly ResourceManager Messages =
+        new("CustomerStudio.Core.Conditions.ConditionMessages", typeof(ConditionError).Assembly);
+
+    public string Message(CultureInfo? culture = null)
+    {
+        var template = Messages.GetString(Code, culture ?? CultureInfo.CurrentUICulture) ?? Code;
+        return string.Format(culture ?? CultureInfo.CurrentUICulture, template, Args);
+    }
+
+    public override string ToString() => $"{Path}: {Message(CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>Thrown when a condition that must be valid is not; carries every error found.</summary>
+public sealed class ConditionException(IReadOnlyList<ConditionError> errors)
+    : Exception(string.Join("; ", errors.Select(e => e.ToString())))
+{
+    public IReadOnlyList<ConditionError> Errors { get; } = errors;
+}

@@ -1,0 +1,44 @@
+using CustomerStudio.Benchmarks;
+
+// dotnet run -c Release --project tests/CustomerStudio.Benchmarks -- memory [--sessions 50] [options]
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // Let the finally blocks stop the studio and Chromium.
+    e.Cancel = true;
+    cts.Cancel();
+};
+
+if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] != "memory")
+{
+    Console.Error.WriteLine(MemoryOptions.Usage);
+    return args.Length > 0 && args[0] is "-h" or "--help" ? 0 : 2;
+}
+
+MemoryOptions options;
+try
+{
+    options = MemoryOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(MemoryOptions.Usage);
+    return 2;
+}
+
+try
+{
+    var result = await new MemoryBenchmark(options).RunAsync(cts.Token);
+    return result.Passed ? 0 : 1;
+}
+catch (OperationCanceledException) when (cts.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Cancelled.");
+    return 130;
+}
+catch (BenchmarkException ex)
+{
+    Console.Error.WriteLine($"Benchmark failed: {ex.Message}");
+    return 3;
+}
