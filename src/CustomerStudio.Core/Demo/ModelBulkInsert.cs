@@ -10,16 +10,16 @@ namespace CustomerStudio.Core.Demo;
 /// <summary>
 /// Inserts many rows of one entity type through a single prepared, parameterized command. Table, columns, converters and
 /// parameter types all come from the EF model, so the columns never drift from it and values are stored exactly as
-/// SaveChanges would store them. Used for the SQLite demo seed, where one round trip per row is cheap but EF's change
-/// tracking is not. Key values must be set by the caller.
+/// SaveChanges would store them. Used on SQLite (demo seed, segment refresh), where one round trip per row is cheap but
+/// EF's change tracking is not. Key values must be set by the caller unless <c>generateKeys</c> is true.
 /// </summary>
-internal static class ModelBulkInsert
+public static class ModelBulkInsert
 {
     private sealed record Column(DbParameter Parameter, IClrPropertyGetter Getter, ValueConverter? Converter);
 
     public static void Insert<T>(
         DbContext db, DbConnection connection, DbTransaction transaction, IReadOnlyList<T> rows,
-        Action<int>? progress, CancellationToken ct, int progressEvery = 50_000)
+        Action<int>? progress, CancellationToken ct, int progressEvery = 50_000, bool generateKeys = false)
         where T : class
     {
         var entityType = db.Model.FindEntityType(typeof(T))
@@ -38,6 +38,8 @@ internal static class ModelBulkInsert
         {
             var column = property.GetColumnName(store);
             if (column is null || property.GetComputedColumnSql(store) is not null) continue;
+            // With generateKeys the database numbers the rows (identity / autoincrement keys are left out).
+            if (generateKeys && property.IsPrimaryKey() && property.ValueGenerated == ValueGenerated.OnAdd) continue;
             if (property.IsShadowProperty())
                 throw new NotSupportedException($"{typeof(T).Name}.{property.Name} is a shadow property; bulk insert needs CLR properties.");
             var mapping = property.GetRelationalTypeMapping();

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using CustomerStudio.Core.Data;
+
+namespace CustomerStudio.Core.Security;
+
+/// <summary>Who changed which definition, when, and what it looked like before and after.</summary>
+public static class AuditLog
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        ReferenceHandler = System.Text.Json.Serialization.ReferenceHandler.IgnoreCycles,
+    };
+
+    public static void Record(StudioDbContext db, Actor actor, string entityType, string entityId, string action,
+        object? before, object? after, DateTime utcNow) =>
+        db.AuditEntries.Add(new AuditEntry
+        {
+            At = utcNow,
+            UserId = actor.UserId,
+            UserName = actor.UserName,
+            EntityType = entityType,
+            EntityId = entityId,
+            Action = action,
+            BeforeJson = before is null ? null : JsonSerializer.Serialize(before, Json),
+            AfterJson = after is null ? null : JsonSerializer.Serialize(after, Json),
+        });
+}
+
+/// <summary>The user (or system job) on whose behalf a change is made.</summary>
+public sealed record Actor(string? UserId, string? UserName)
+{
+    public static readonly Actor System = new(null, "system");
+}
