@@ -1,6 +1,7 @@
 using CustomerStudio.Web.Features.Customers;
 using CustomerStudio.Web.Features.Diagnostics;
 using CustomerStudio.Web.Features.Home;
+using CustomerStudio.Web.Features.Segments;
 using Scalar.AspNetCore;
 
 namespace CustomerStudio.Web.Infrastructure;
@@ -17,15 +18,18 @@ public static class ApiSetup
         }));
         builder.Services.AddProblemDetails();
         builder.Services.AddStudioDiagnostics();
+        builder.AddSegments();
     }
 
     public static void MapStudioApi(this WebApplication app)
     {
         app.MapOpenApi().RequireAuthorization();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("CustomerStudio API")).RequireAuthorization();
-        var api = app.MapGroup("/api").RequireAuthorization();
+        // APIs answer with their own status codes and bodies; the HTML status pages are for browsers.
+        var api = app.MapGroup("/api").RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Http.SkipStatusCodePagesAttribute());
         api.MapWorkspaceApi();
         api.MapCustomersApi();
         api.MapDiagnosticsApi();
+        api.MapSegmentsApi();
     }
 }
