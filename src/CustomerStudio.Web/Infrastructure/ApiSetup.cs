@@ -26,7 +26,7 @@ public static class ApiSetup
         app.MapOpenApi().RequireAuthorization();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("CustomerStudio API")).RequireAuthorization();
         // APIs answer with their own status codes and bodies; the HTML status pages are for browsers.
-        var api = app.MapGroup("/api").RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Http.SkipStatusCodePagesAttribute());
+        var api = app.MapGroup("/api").RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Mvc.SkipStatusCodePagesAttribute());
         api.MapWorkspaceApi();
         api.MapCustomersApi();
         api.MapDiagnosticsApi();
