@@ -64,6 +64,7 @@ public class ShellTests(StudioBrowserFixture studio)
         await page.Locator("[data-testid=lang-en]").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=page-title]")).ToHaveTextAsync("Customers");
         Assert.EndsWith("/customers", new Uri(page.Url).AbsolutePath);
+        await StudioBrowserFixture.WaitInteractiveAsync(page);
         foreach (var (href, _, en) in Sections)
         {
             await page.Locator($"[data-testid=nav] a[href='{href}']").ClickAsync();
@@ -74,6 +75,7 @@ public class ShellTests(StudioBrowserFixture studio)
         // The choice survives a new visit.
         await page.GotoAsync(studio.BaseUrl + "/tags");
         await Assertions.Expect(page.Locator("[data-testid=page-title]")).ToHaveTextAsync("Tags");
+        await StudioBrowserFixture.WaitInteractiveAsync(page);
 
         await page.Locator("[data-testid=sign-out]").ClickAsync();
         await page.WaitForURLAsync(u => u.Contains("/account/login"));

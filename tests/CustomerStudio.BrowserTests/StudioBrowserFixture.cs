@@ -17,6 +17,8 @@ public sealed class StudioBrowserFixture : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = default!;
+    /// <summary>The running app's services, for tests that check what the UI shows against the database.</summary>
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The studio is not started.");
     public string BaseUrl { get; private set; } = "";
     public static string ScreenshotDir { get; } = Path.Combine(RepoRoot(), "TestResults", "screenshots");
 
@@ -31,6 +33,8 @@ public sealed class StudioBrowserFixture : IAsyncLifetime
         var chromium = Environment.GetEnvironmentVariable("CUSTOMERSTUDIO_CHROMIUM") ?? "/usr/bin/chromium";
         if (!File.Exists(chromium))
             throw new InvalidOperationException($"{chromium} is missing: run tests/run.sh, which installs Debian's chromium.");
+        // Two cores run the server, the tests and Chromium: allow for a slow moment.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -56,9 +60,12 @@ public sealed class StudioBrowserFixture : IAsyncLifetime
         await page.FillAsync("[data-testid=login-password]", password);
         await page.ClickAsync("[data-testid=login-submit]");
         await page.WaitForURLAsync(u => !u.Contains("/account/login"));
-        // The interactive circuit is up once the navigation renders.
-        await page.WaitForSelectorAsync("[data-testid=nav]");
+        await WaitInteractiveAsync(page);
     }
+
+    /// <summary>Waits until the Blazor circuit is attached, so clicks reach interactive handlers.</summary>
+    public static Task WaitInteractiveAsync(IPage page) =>
+        page.WaitForSelectorAsync("[data-testid=app-ready]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
 
     public static Task ShotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
