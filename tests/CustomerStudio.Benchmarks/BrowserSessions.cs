@@ -15,18 +15,20 @@ public sealed class BrowserSessions : IAsyncDisposable
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
     private readonly string _baseUrl;
+    private readonly string _page;
     private readonly List<IBrowserContext> _open = [];
 
     public int Count => _open.Count;
 
-    private BrowserSessions(IPlaywright playwright, IBrowser browser, string baseUrl)
+    private BrowserSessions(IPlaywright playwright, IBrowser browser, string baseUrl, string page)
     {
+        _page = page;
         _playwright = playwright;
         _browser = browser;
         _baseUrl = baseUrl;
     }
 
-    public static async Task<BrowserSessions> LaunchAsync(string baseUrl)
+    public static async Task<BrowserSessions> LaunchAsync(string baseUrl, string page = "/customers")
     {
         var chromium = Environment.GetEnvironmentVariable("CUSTOMERSTUDIO_CHROMIUM") ?? "/usr/bin/chromium";
         if (!File.Exists(chromium))
@@ -44,7 +46,7 @@ public sealed class BrowserSessions : IAsyncDisposable
                         "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
                         "--disable-backgrounding-occluded-windows"],
             });
-            return new BrowserSessions(playwright, browser, baseUrl);
+            return new BrowserSessions(playwright, browser, baseUrl, page);
         }
         catch
         {
@@ -68,7 +70,7 @@ public sealed class BrowserSessions : IAsyncDisposable
         }
     }
 
-    /// <summary>Signs in through the real form with /customers as the page to return to, and waits for the grid's rows.</summary>
+    /// <summary>Signs in through the real form with the page as the one to return to; waits for the customers grid's rows (or the menu).</summary>
     private async Task<IBrowserContext> OpenOneAsync(int index)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions
@@ -80,26 +82,44 @@ public sealed class BrowserSessions : IAsyncDisposable
         {
             context.SetDefaultTimeout(90_000);
             var page = await context.NewPageAsync();
-            await page.GotoAsync(_baseUrl + "/account/login?returnUrl=%2Fcustomers");
+            await page.GotoAsync(_baseUrl + "/account/login?returnUrl=" + Uri.EscapeDataString(_page));
             await page.FillAsync("[data-testid=login-email]", Accounts[index % Accounts.Length]);
             await page.FillAsync("[data-testid=login-password]", StudioServer.Password);
             await page.ClickAsync("[data-testid=login-submit]");
-            await page.WaitForURLAsync(u => u.EndsWith("/customers", StringComparison.Ordinal));
-            // 25 rows per page: the last one is there once the circuit has loaded the first page of customers.
-            await page.Locator(GridRows).Nth(24).WaitForAsync();
+            await page.WaitForURLAsync(u => new Uri(u).PathAndQuery == _page);
+            if (_page == "/customers")
+            {
+                // 25 rows per page: the last one is there once the circuit has loaded the first page of customers.
+                await page.Locator(GridRows).Nth(24).WaitForAsync();
+            }
+            else
+            {
+                // The navigation menu renders once the interactive circuit is up.
+                await page.Locator("[data-testid=nav]").WaitForAsync();
+                await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            }
             return context;
         }
         catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
         {
             await context.CloseAsync();
-            throw new BenchmarkException($"Session {index + 1} ({Accounts[index % Accounts.Length]}) did not reach the customers grid: {ex.Message}");
+            throw new BenchmarkException($"Session {index + 1} ({Accounts[index % Accounts.Length]}) did not finish loading {_page}: {ex.Message}");
         }
     }
 
-    /// <summary>Closes every open session (their circuits end).</summary>
+    /// <summary>Closes every open session. Leaving the page first makes Blazor send its disconnect beacon, so the circuit
+    /// ends at once instead of being kept as disconnected for the retention period (3 minutes by default).</summary>
     public async Task CloseAllAsync()
     {
-        foreach (var context in _open) await context.CloseAsync();
+        foreach (var context in _open)
+        {
+            foreach (var page in context.Pages)
+            {
+                try { await page.GotoAsync("about:blank"); }
+                catch (PlaywrightException) { }
+            }
+            await context.CloseAsync();
+        }
         _open.Clear();
     }
 

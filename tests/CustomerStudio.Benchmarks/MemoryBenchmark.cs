@@ -38,13 +38,14 @@ public sealed class MemoryBenchmark(MemoryOptions options)
             var idleRssCollected = server.ReadRss();
             Console.WriteLine($"  RSS {Mb(idleRss.Rss):0.0} MB, after a forced GC {Mb(idleRssCollected.Rss):0.0} MB; GC heap {Mb(idle.GcHeapSizeBytes):0.0} MB, GC committed {Mb(idle.GcCommittedBytes):0.0} MB ({(idle.ServerGc ? "Server" : "Workstation")} GC)");
 
-            browser = await BrowserSessions.LaunchAsync(server.BaseUrl);
+            browser = await BrowserSessions.LaunchAsync(server.BaseUrl, options.Page);
             if (options.Warmup > 0)
             {
                 Step($"Warm-up: {options.Warmup} session(s) opened and closed (JIT, caches)");
                 await browser.OpenAsync(options.Warmup, options.Batch, ct);
                 await browser.CloseAllAsync();
-                await WaitForCircuitsAsync(server, 0, TimeSpan.FromSeconds(30), ct);
+                // Normally at once; a circuit whose beacon was lost ends when its disconnected retention (3 min) runs out.
+                await WaitForCircuitsAsync(server, 0, TimeSpan.FromMinutes(4), ct);
             }
 
             var before = await server.DiagnosticsAsync(collect: true, ct);
@@ -52,7 +53,7 @@ public sealed class MemoryBenchmark(MemoryOptions options)
             var beforeRss = server.ReadRss();
             Console.WriteLine($"  baseline: RSS {Mb(beforeRss.Rss):0.0} MB, GC heap {Mb(before.GcHeapSizeBytes):0.0} MB, circuits {before.OpenCircuits}");
 
-            Step($"Opening {options.Sessions} signed-in sessions on /customers, {options.Batch} at a time");
+            Step($"Opening {options.Sessions} signed-in sessions on {options.Page}, {options.Batch} at a time");
             var opening = Stopwatch.StartNew();
             await browser.OpenAsync(options.Sessions, options.Batch, ct);
             Console.WriteLine($"  opened in {opening.Elapsed.TotalSeconds:0} s");

@@ -11,7 +11,10 @@ public sealed record MemoryOptions
           --batch N          sessions opened concurrently per batch (default 10)
           --idle-seconds N   wait after the studio is healthy before the idle reading (default 20)
           --settle-seconds N wait after a forced collection before reading RSS (default 5)
-          --warmup N         sessions opened and closed before the baseline, so JIT and caches are not counted (default 1)
+          --page PATH        page each session opens and keeps open (default /customers, waits for the grid's rows;
+                             any other page waits for the navigation menu)
+          --warmup N         sessions opened and closed before the baseline, so one-time JIT/tiering and caches
+                             are not counted as per-session cost (default 10)
           --app-env K=V      extra environment variable for the studio process, e.g. DOTNET_gcServer=0 (repeatable)
           --no-publish       reuse artifacts/bench-web instead of publishing again
           --no-docs          print the results only; do not update docs/benchmarks.md
@@ -21,7 +24,8 @@ public sealed record MemoryOptions
     public int Batch { get; init; } = 10;
     public int IdleSeconds { get; init; } = 20;
     public int SettleSeconds { get; init; } = 5;
-    public int Warmup { get; init; } = 1;
+    public int Warmup { get; init; } = 10;
+    public string Page { get; init; } = "/customers";
     public IReadOnlyList<KeyValuePair<string, string>> AppEnvironment { get; init; } = [];
     public bool Publish { get; init; } = true;
     public bool WriteDocs { get; init; } = true;
@@ -44,6 +48,7 @@ public sealed record MemoryOptions
                 "--idle-seconds" => o with { IdleSeconds = Int(0) },
                 "--settle-seconds" => o with { SettleSeconds = Int(0) },
                 "--warmup" => o with { Warmup = Int(0) },
+                "--page" => o with { Page = Next() is ['/', ..] page ? page : throw new ArgumentException("--page needs a path starting with /.") },
                 "--no-publish" => o with { Publish = false },
                 "--no-docs" => o with { WriteDocs = false },
                 "--app-env" => AddEnv(o, env, Next()),

@@ -39,7 +39,8 @@ public sealed record MemoryResult(
         Row(s, "Idle RSS after a forced full GC", Fmt(IdleCollected.Rss));
         Row(s, "Idle GC heap / GC committed (after a forced full GC)", $"{Fmt(IdleGc.GcHeapSizeBytes)} / {Fmt(IdleGc.GcCommittedBytes)}");
         Row(s, "Peak RSS during start-up (seeding the demo, VmHWM)", Fmt(Idle.Peak));
-        Row(s, $"RSS before the sessions ({Options.Warmup} warm-up session opened and closed, forced GC)", Fmt(Before.Rss));
+        Row(s, $"RSS before the sessions ({Options.Warmup} warm-up session{(Options.Warmup == 1 ? "" : "s")} opened and closed, forced GC)", Fmt(Before.Rss));
+        Row(s, "… of which anonymous / file-backed / shared memory", Parts(Before));
         Row(s, "GC heap / GC committed before the sessions", $"{Fmt(BeforeGc.GcHeapSizeBytes)} / {Fmt(BeforeGc.GcCommittedBytes)}");
         Row(s, "Signed-in browser sessions N (open circuits, confirmed by the diagnostics endpoint)", Inv($"{Sessions} ({Circuits} circuits)"));
         Row(s, "RSS after N sessions (forced GC)", Fmt(After.Rss));
@@ -52,7 +53,7 @@ public sealed record MemoryResult(
         s.AppendLine("MB = 2^20 bytes. RSS is `VmRSS` of `/proc/<pid>/status`; GC heap is `GCMemoryInfo.HeapSizeBytes` read from " +
                      "`GET /api/admin/diagnostics/memory?collect=true` (full blocking collection, large object heap compacted once). " +
                      "Each session is its own Chromium browser context that signs in through the sign-in form (admin, governance, " +
-                     "marketer and sales accounts in turn), opens /customers and waits for the grid's rows; every tab stays open, " +
+                     "marketer and sales accounts in turn), opens " + (Options.Page == "/customers" ? "/customers and waits for the grid's rows" : Options.Page) + "; every tab stays open, " +
                      "so its Blazor circuit stays alive while the figures are read.");
         return s.ToString();
     }

@@ -9,6 +9,10 @@ Console.CancelKeyPress += (_, e) =>
     cts.Cancel();
 };
 
+// dotnet run -c Release --project tests/CustomerStudio.Benchmarks -- conditions [--customers 1000000] [options]
+if (args.Length > 0 && args[0] == "conditions")
+    return await CustomerStudio.Benchmarks.Conditions.ConditionsCommand.RunAsync(args, cts.Token);
+
 if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] != "memory")
 {
     Console.Error.WriteLine(MemoryOptions.Usage);

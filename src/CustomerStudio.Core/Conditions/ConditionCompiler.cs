@@ -9,6 +9,7 @@ using CustomerStudio.Core.Data;
 using CustomerStudio.Core.Scoring;
 using CustomerStudio.Core.Segments;
 using CustomerStudio.Core.Tags;
+using Microsoft.EntityFrameworkCore;
 using static CustomerStudio.Core.Conditions.ConditionOperators;
 
 namespace CustomerStudio.Core.Conditions;
@@ -22,14 +23,22 @@ public sealed record CompiledCondition(Expression<Func<Customer, bool>>? Predica
 }
 
 /// <summary>
-/// Compiles the condition tree into one LINQ predicate over customers: EXISTS / COUNT subqueries, values as
-/// parameters, no SQL text. Validation (fields, operators, value types, windows, references, cycles) happens
-/// in the same walk, so a condition with any error never reaches the database.
+/// Compiles the condition tree into one LINQ predicate over customers: EXISTS / COUNT subqueries per customer, or
+/// IN (SELECT customer_id … GROUP BY … HAVING …) sets where those read fewer rows; values as parameters, no SQL
+/// text. Validation (fields, operators, value types, windows, references, cycles) happens in the same walk, so a
+/// condition with any error never reaches the database.
 /// </summary>
 public sealed class ConditionCompiler(StudioDbContext db, ConditionCatalog catalog, ConditionContext context)
 {
     private readonly ParameterExpression _c = Expression.Parameter(typeof(Customer), "c");
     private List<ConditionError> _errors = [];
+
+    /// <summary>
+    /// Compile for testing one customer at a time (<see cref="Audience.ContainsAsync"/>: journey branches, triggers):
+    /// every subquery stays correlated, so a check reads only that customer's rows. The default shape is for
+    /// counting and listing many customers, where some subqueries are sets computed once (see "events and orders").
+    /// </summary>
+    public bool OneCustomer { get; init; }
 
     public CompiledCondition Compile(string? json)
     {
@@ -99,10 +108,12 @@ public sealed class ConditionCompiler(StudioDbContext db, ConditionCatalog catal
     };
 
     /// <summary>A predicate on a customer column; negative operators are NOT of the positive one.</summary>
-    private Expression? Direct(LambdaExpression member, FieldInfo field, string op, JsonNode? value, string path)
+    private Expression? Direct(LambdaExpression member, FieldInfo field, string op, JsonNode? value, string path) =>
+        Direct(Rebind(member, _c), field, op, value, path);
+
+    private Expression? Direct(Expression body, FieldInfo field, string op, JsonNode? value, string path)
     {
         var positive = Negations.GetValueOrDefault(op, op);
-        var body = Rebind(member, _c);
         var predicate = Predicate(body, field, positive, value, path);
         return predicate is null ? null : positive == op ? predicate : Expression.Not(predicate);
     }
@@ -313,6 +324,24 @@ public sealed class ConditionCompiler(StudioDbContext db, ConditionCatalog catal
     private DateTime ToUtc(DateTime local) => TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), context.Zone);
 
     // ------------------------------------------------------------------ events and orders
+    //
+    // Two shapes, chosen per condition (same results; docs/benchmarks.md has the figures):
+    //  • per customer, correlated: EXISTS / COUNT / SUM … WHERE customer_id = c.id — one index seek on
+    //    (customer_id, type, occurred_at) per customer, however many rows there are;
+    //  • as a set: c.id IN (SELECT customer_id … [GROUP BY customer_id HAVING …]) — reads only the rows that match,
+    //    via (type, occurred_at, customer_id); customers without rows are decided by evaluating the comparison
+    //    on the empty value (0 or null) here, which turns the IN into NOT IN (… HAVING NOT …) when they qualify.
+    // The set wins when the rows are few (a short recent window); on PostgreSQL and SQL Server also for aggregates,
+    // which they hash-aggregate but would otherwise run once per customer. SQLite sorts to group, so for long or
+    // open windows it keeps the per-customer seek. With OneCustomer everything stays per customer: a set would be
+    // computed in full to answer for a single customer.
+
+    /// <summary>Windows up to a month read few enough rows to start from them.</summary>
+    private const double ShortWindowDays = 31;
+
+    private bool AsSet(Window? within, bool aggregate) =>
+        !OneCustomer && (within is { } w && w.Years * 365 + w.Months * 31 + w.Days + w.Time.TotalDays <= ShortWindowDays
+                         || aggregate && !db.Database.IsSqlite());
 
     private Expression? Event(EventCondition e, string path)
     {
@@ -320,10 +349,12 @@ public sealed class ConditionCompiler(StudioDbContext db, ConditionCatalog catal
         if (e.Count is not null && (e.First is not null || e.Last is not null)) return Fail(path, "EventNeedsMeasure");
 
         var type = e.Type;
+        Window? window = null;
         Expression<Func<CustomerEvent, bool>> filter = ev => ev.Type == type;
         if (e.Within is not null)
         {
             if (WindowValue(JsonValue.Create(e.Within), $"{path}.within") is not { } w) return null;
+            window = w;
             var since = ToUtc(w.Before(context.LocalNow));
             filter = And(filter, ev => ev.OccurredAt >= since);
         }
@@ -332,20 +363,22 @@ public sealed class ConditionCompiler(StudioDbContext db, ConditionCatalog catal
             if (PropertyFilterOf(e.Where[i], $"{path}.where[{i}]") is { } pf) filter = And(filter, pf);
             else return null;
 
+        var rows = new Rows<CustomerEvent>(db.Events.Where(filter), ev => ev.CustomerId, window);
         if (e.First is not null || e.Last is not null)
         {
             var first = e.First is not null;
             var measure = (first ? e.First : e.Last)!;
             var at = $"{path}.{(first ? "first" : "last")}";
-            Expression<Func<Customer, DateTime?>> when = first
-                ? c => db.Events.Where(ev => ev.CustomerId == c.Id).Where(filter).Min(ev => (DateTime?)ev.OccurredAt)
-                : c => db.Events.Where(ev => ev.CustomerId == c.Id).Where(filter).Max(ev => (DateTime?)ev.OccurredAt);
-            return DateMeasure(when, measure.Op, measure.Value, at);
+            return first
+                ? DateMeasure(rows, c => db.Events.Where(ev => ev.CustomerId == c.Id).Where(filter).Min(ev => (DateTime?)ev.OccurredAt),
+                    g => g.Min(ev => (DateTime?)ev.OccurredAt), measure.Op, measure.Value, at)
+                : DateMeasure(rows, c => db.Events.Where(ev => ev.CustomerId == c.Id).Where(filter).Max(ev => (DateTime?)ev.OccurredAt),
+                    g => g.Max(ev => (DateTime?)ev.OccurredAt), measure.Op, measure.Value, at);
         }
 
         Expression<Func<Customer, bool>> any = c => db.Events.Where(ev => ev.CustomerId == c.Id).Any(filter);
         Expression<Func<Customer, int>> count = c => db.Events.Where(ev => ev.CustomerId == c.Id).Count(filter);
-        return CountMeasure(any, count, e.Count, $"{path}.count");
+        return CountMeasure(rows, any, count, e.Count, $"{path}.count");
     }
 
     private Expression<Func<CustomerEvent, bool>>? PropertyFilterOf(PropertyFilter f, string path)
@@ -361,7 +394,19 @@ public sealed class ConditionCompiler(StudioDbContext db, ConditionCatalog catal
         if (test is null) return null;
         var matches = Expression.Lambda<Func<EventProperty, bool>>(
             Expression.AndAlso(Expression.Equal(Expression.Property(p, nameof(EventProperty.Key)), Param(key)), test), p);
-        Expression<Func<CustomerEvent, bool>> exists = ev => ev.Properties.AsQueryable().Any(matches);
+        Expression<Func<CustomerEvent, bool>> exists;
+        if (positive is "eq" or "in" && !OneCustomer)
+        {
+            // Exact values: the events carrying them, from the (key, value, event_id) index, instead of a lookup per event.
+            var ids = db.EventProperties.Where(matches).Select(x => x.EventId);
+            var ev = Expression.Parameter(typeof(CustomerEvent), "ev");
+            exists = Expression.Lambda<Func<CustomerEvent, bool>>(
+                InQuery(ids.Expression, Expression.Property(ev, nameof(CustomerEvent.Id))), ev);
+        }
+        else
+        {
+            exists = ev => ev.Properties.AsQueryable().Any(matches);
+        }
         var positiveResult = positive == "is_empty" ? Not(exists) : exists;
         return positive == f.Op ? positiveResult : Not(positiveResult);
     }
@@ -377,57 +422,96 @@ public sealed class ConditionCompiler(StudioDbContext db, ConditionCatalog catal
             statuses.Add(Enum.Parse<OrderStatus>(statusCodes[i], ignoreCase: true));
         }
         Expression<Func<Order, bool>> filter = x => statuses.Contains(x.Status);
+        Window? window = null;
         if (o.Within is not null)
         {
             if (WindowValue(JsonValue.Create(o.Within), $"{path}.within") is not { } w) return null;
+            window = w;
             var since = ToUtc(w.Before(context.LocalNow));
             filter = And(filter, x => x.OrderedAt >= since);
         }
 
+        var rows = new Rows<Order>(db.Orders.Where(filter), x => x.CustomerId, window);
         switch (o.Metric)
         {
             case "count":
                 Expression<Func<Customer, bool>> any = c => db.Orders.Where(x => x.CustomerId == c.Id).Any(filter);
                 Expression<Func<Customer, int>> count = c => db.Orders.Where(x => x.CustomerId == c.Id).Count(filter);
                 if (!CountOps.Contains(o.Op)) return Fail($"{path}.op", "UnknownOperator", o.Op, "number", string.Join(", ", CountOps));
-                return CountMeasure(any, count, new Comparison(o.Op, o.Value), path);
+                return CountMeasure(rows, any, count, new Comparison(o.Op, o.Value), path);
             case "sum":
-                return NumberMeasure((Expression<Func<Customer, double>>)(c => db.Orders.Where(x => x.CustomerId == c.Id).Where(filter).Sum(x => (double)x.Amount)), o.Op, o.Value, path);
+                return NumberMeasure(rows, c => db.Orders.Where(x => x.CustomerId == c.Id).Where(filter).Sum(x => (double)x.Amount),
+                    g => g.Sum(x => (double)x.Amount), 0.0, o.Op, o.Value, path);
             case "avg":
-                return NumberMeasure((Expression<Func<Customer, double?>>)(c => db.Orders.Where(x => x.CustomerId == c.Id).Where(filter).Average(x => (double?)(double)x.Amount)), o.Op, o.Value, path);
+                return NumberMeasure(rows, c => db.Orders.Where(x => x.CustomerId == c.Id).Where(filter).Average(x => (double?)(double)x.Amount),
+                    g => g.Average(x => (double?)(double)x.Amount), null, o.Op, o.Value, path);
             case "last_date":
-                return DateMeasure(c => db.Orders.Where(x => x.CustomerId == c.Id).Where(filter).Max(x => (DateTime?)x.OrderedAt), o.Op, o.Value, path);
+                return DateMeasure(rows, c => db.Orders.Where(x => x.CustomerId == c.Id).Where(filter).Max(x => (DateTime?)x.OrderedAt),
+                    g => g.Max(x => (DateTime?)x.OrderedAt), o.Op, o.Value, path);
             default:
-                return DateMeasure(c => db.Orders.Where(x => x.CustomerId == c.Id).Where(filter).Min(x => (DateTime?)x.OrderedAt), o.Op, o.Value, path);
+                return DateMeasure(rows, c => db.Orders.Where(x => x.CustomerId == c.Id).Where(filter).Min(x => (DateTime?)x.OrderedAt),
+                    g => g.Min(x => (DateTime?)x.OrderedAt), o.Op, o.Value, path);
         }
     }
 
-    private Expression? CountMeasure(Expression<Func<Customer, bool>> any, Expression<Func<Customer, int>> count, Comparison? comparison, string path)
+    /// <summary>The rows a measure reads (already filtered), the customer they belong to, and their window.</summary>
+    private sealed record Rows<TRow>(IQueryable<TRow> Filtered, Expression<Func<TRow, long>> Customer, Window? Within);
+
+    private Expression? CountMeasure<TRow>(Rows<TRow> rows, Expression<Func<Customer, bool>> any, Expression<Func<Customer, int>> count,
+        Comparison? comparison, string path)
     {
-        if (comparison is null) return Rebind(any, _c); // "did it at least once"
+        Expression Any() => AsSet(rows.Within, aggregate: false)
+            ? InQuery(rows.Filtered.Select(rows.Customer).Expression, Expression.Property(_c, nameof(Customer.Id)))
+            : Rebind(any, _c);
+        if (comparison is null) return Any(); // "did it at least once"
         if (!CountOps.Contains(comparison.Op)) return Fail($"{path}.op", "UnknownOperator", comparison.Op, "number", string.Join(", ", CountOps));
         if (comparison.Op != "between" && Number(comparison.Value, $"{path}.value") is { } n)
         {
             // EXISTS is cheaper than COUNT when the question is "at least once" or "never".
-            if ((comparison.Op == "gte" && n == 1) || (comparison.Op == "gt" && n == 0)) return Rebind(any, _c);
-            if ((comparison.Op == "eq" && n == 0) || (comparison.Op == "lt" && n == 1) || (comparison.Op == "lte" && n == 0)) return Expression.Not(Rebind(any, _c));
+            if ((comparison.Op == "gte" && n == 1) || (comparison.Op == "gt" && n == 0)) return Any();
+            if ((comparison.Op == "eq" && n == 0) || (comparison.Op == "lt" && n == 1) || (comparison.Op == "lte" && n == 0)) return Expression.Not(Any());
         }
         var numberField = new FieldInfo("count", FieldType.Number, "count", "count");
-        return Predicate(Rebind(count, _c), numberField, comparison.Op == "neq" ? "eq" : comparison.Op, comparison.Value, path) is { } p
-            ? comparison.Op == "neq" ? Expression.Not(p) : p
-            : null;
+        return Measure(rows, count, g => g.Count(), 0, body =>
+            Predicate(body, numberField, comparison.Op == "neq" ? "eq" : comparison.Op, comparison.Value, path) is { } p
+                ? comparison.Op == "neq" ? Expression.Not(p) : p
+                : null);
     }
 
-    private Expression? NumberMeasure(LambdaExpression measure, string op, JsonNode? value, string path)
+    private Expression? NumberMeasure<TRow, TValue>(Rows<TRow> rows, Expression<Func<Customer, TValue>> measure,
+        Expression<Func<IGrouping<long, TRow>, TValue>> grouped, TValue empty, string op, JsonNode? value, string path)
     {
-        var field = new FieldInfo("measure", FieldType.Number, "measure", "measure", Member: measure);
-        return CheckOp(FieldType.Number, op, path) ? Direct(measure, field, op, value, path) : null;
+        var field = new FieldInfo("measure", FieldType.Number, "measure", "measure");
+        return CheckOp(FieldType.Number, op, path) ? Measure(rows, measure, grouped, empty, body => Direct(body, field, op, value, path)) : null;
     }
 
-    private Expression? DateMeasure(Expression<Func<Customer, DateTime?>> measure, string op, JsonNode? value, string path)
+    private Expression? DateMeasure<TRow>(Rows<TRow> rows, Expression<Func<Customer, DateTime?>> measure,
+        Expression<Func<IGrouping<long, TRow>, DateTime?>> grouped, string op, JsonNode? value, string path)
     {
-        var field = new FieldInfo("measure", FieldType.Date, "measure", "measure", Member: measure, IsInstant: true);
-        return CheckOp(FieldType.Date, op, path) ? Direct(measure, field, op, value, path) : null;
+        var field = new FieldInfo("measure", FieldType.Date, "measure", "measure", IsInstant: true);
+        return CheckOp(FieldType.Date, op, path) ? Measure(rows, measure, grouped, null, body => Direct(body, field, op, value, path)) : null;
+    }
+
+    /// <summary>
+    /// A test on an aggregate of each customer's rows: per customer (correlated), or as the set of customers whose
+    /// group passes (HAVING), with customers without rows decided by the test on <paramref name="empty"/>.
+    /// </summary>
+    private Expression? Measure<TRow, TValue>(Rows<TRow> rows, Expression<Func<Customer, TValue>> correlated,
+        Expression<Func<IGrouping<long, TRow>, TValue>> grouped, TValue empty, Func<Expression, Expression?> test)
+    {
+        if (!AsSet(rows.Within, aggregate: true)) return test(Rebind(correlated, _c));
+
+        var v = Expression.Parameter(typeof(TValue), "v");
+        if (test(v) is not { } predicate) return null;
+        // Parameters are boxed constants, so the test runs here as it would in SQL (C# null semantics, which EF keeps).
+        var emptyPasses = Expression.Lambda<Func<TValue, bool>>(predicate, v).Compile(preferInterpretation: true)(empty);
+        var having = new Replacer(v, grouped.Body).Visit(predicate);
+        if (emptyPasses) having = Expression.Not(having);
+        var groups = rows.Filtered.GroupBy(rows.Customer)
+            .Where(Expression.Lambda<Func<IGrouping<long, TRow>, bool>>(having, grouped.Parameters[0]))
+            .Select(g => g.Key);
+        var member = InQuery(groups.Expression, Expression.Property(_c, nameof(Customer.Id)));
+        return emptyPasses ? Expression.Not(member) : member;
     }
 
     // ------------------------------------------------------------------ scores, tags, segments, identities, accounts
@@ -632,6 +716,10 @@ public sealed class ConditionCompiler(StudioDbContext db, ConditionCatalog catal
     private static Expression Contains(Expression list, Expression item) =>
         Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [item.Type], list, item);
 
+    /// <summary><c>item IN (subquery)</c>.</summary>
+    private static Expression InQuery(Expression query, Expression item) =>
+        Expression.Call(typeof(Queryable), nameof(Queryable.Contains), [item.Type], query, item);
+
     private static bool IsNullable(Type type) => !type.IsValueType || Nullable.GetUnderlyingType(type) is not null;
 
     private static Expression<Func<T, bool>> And<T>(Expression<Func<T, bool>> a, Expression<Func<T, bool>> b) =>
@@ -644,6 +732,11 @@ public sealed class ConditionCompiler(StudioDbContext db, ConditionCatalog catal
         new Rebinder(lambda.Parameters[0], parameter).Visit(lambda.Body);
 
     private sealed class Rebinder(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
+    }
+
+    private sealed class Replacer(ParameterExpression from, Expression to) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
     }

@@ -114,9 +114,10 @@ internal sealed class CustomerEventConfiguration : IEntityTypeConfiguration<Cust
         b.Property(x => x.Channel).HasMaxLength(Len.Code);
         b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(x => x.Properties).WithOne().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
-        // Window queries per customer, and per type across the workspace.
+        // Window queries per customer, and per type across the workspace; the second one carries the customer so that
+        // "who did T since …" (conditions with a short window) is read from the index alone.
         b.HasIndex(x => new { x.CustomerId, x.Type, x.OccurredAt });
-        b.HasIndex(x => new { x.Type, x.OccurredAt });
+        b.HasIndex(x => new { x.Type, x.OccurredAt, x.CustomerId });
     }
 }
 
@@ -127,7 +128,8 @@ internal sealed class EventPropertyConfiguration : IEntityTypeConfiguration<Even
         b.HasKey(x => new { x.EventId, x.Key });
         b.Property(x => x.Key).HasMaxLength(Len.Code);
         b.Property(x => x.Value).HasMaxLength(Len.Value);
-        b.HasIndex(x => new { x.Key, x.Value });
+        // Carries the event so that "events whose property equals …" is read from the index alone.
+        b.HasIndex(x => new { x.Key, x.Value, x.EventId });
     }
 }
 

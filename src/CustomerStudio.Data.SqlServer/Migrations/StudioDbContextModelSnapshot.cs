@@ -289,9 +289,9 @@ namespace CustomerStudio.Data.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Type", "OccurredAt");
-
                     b.HasIndex("CustomerId", "Type", "OccurredAt");
+
+                    b.HasIndex("Type", "OccurredAt", "CustomerId");
 
                     b.ToTable("Events");
                 });
@@ -346,7 +346,7 @@ namespace CustomerStudio.Data.SqlServer.Migrations
 
                     b.HasKey("EventId", "Key");
 
-                    b.HasIndex("Key", "Value");
+                    b.HasIndex("Key", "Value", "EventId");
 
                     b.ToTable("EventProperties");
                 });

@@ -1518,3 +1518,48 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124072312_ConditionIndexes'
+)
+BEGIN
+    DROP INDEX [IX_Events_Type_OccurredAt] ON [Events];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124072312_ConditionIndexes'
+)
+BEGIN
+    DROP INDEX [IX_EventProperties_Key_Value] ON [EventProperties];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124072312_ConditionIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Events_Type_OccurredAt_CustomerId] ON [Events] ([Type], [OccurredAt], [CustomerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124072312_ConditionIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_EventProperties_Key_Value_EventId] ON [EventProperties] ([Key], [Value], [EventId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124072312_ConditionIndexes'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124072312_ConditionIndexes', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

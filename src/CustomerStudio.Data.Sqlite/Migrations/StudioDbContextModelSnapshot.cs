@@ -276,9 +276,9 @@ namespace CustomerStudio.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Type", "OccurredAt");
-
                     b.HasIndex("CustomerId", "Type", "OccurredAt");
+
+                    b.HasIndex("Type", "OccurredAt", "CustomerId");
 
                     b.ToTable("Events");
                 });
@@ -331,7 +331,7 @@ namespace CustomerStudio.Data.Sqlite.Migrations
 
                     b.HasKey("EventId", "Key");
 
-                    b.HasIndex("Key", "Value");
+                    b.HasIndex("Key", "Value", "EventId");
 
                     b.ToTable("EventProperties");
                 });
