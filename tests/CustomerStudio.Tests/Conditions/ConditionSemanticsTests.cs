@@ -157,9 +157,15 @@ public class ConditionSemanticsTests(ConditionWorld world) : IClassFixture<Condi
         Assert.Equal(expected.Split(',', StringSplitOptions.RemoveEmptyEntries), selected);
         Assert.Equal(selected.Count, await Audience.CountAsync(db, compiled.Predicate!));
 
+        // The per-customer shape (journeys) must agree with the set shape for every customer.
+        var one = await Compile(db, json, oneCustomer: true);
         foreach (var key in Live)
+        {
             Assert.True(selected.Contains(key) == await Audience.ContainsAsync(db, compiled.Predicate!, world.Ids[key]),
                 $"single-customer evaluation disagrees for {key} on row {row}: {json}");
+            Assert.True(selected.Contains(key) == await Audience.ContainsAsync(db, one.Predicate!, world.Ids[key]),
+                $"per-customer compilation disagrees for {key} on row {row}: {json}");
+        }
         Assert.False(await Audience.ContainsAsync(db, compiled.Predicate!, world.Ids["M"]), "a merged-away customer never matches");
     }
 
@@ -176,10 +182,10 @@ public class ConditionSemanticsTests(ConditionWorld world) : IClassFixture<Condi
         }
     }
 
-    internal static async Task<CompiledCondition> Compile(StudioDbContext db, string json)
+    internal static async Task<CompiledCondition> Compile(StudioDbContext db, string json, bool oneCustomer = false)
     {
         var catalog = await ConditionCatalog.LoadAsync(db);
         var context = new ConditionContext(ConditionWorld.Now, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"));
-        return new ConditionCompiler(db, catalog, context).Compile(json);
+        return new ConditionCompiler(db, catalog, context) { OneCustomer = oneCustomer }.Compile(json);
     }
 }
