@@ -661,7 +661,9 @@ public sealed class ConditionCompiler(StudioDbContext db, ConditionCatalog catal
 
     private decimal? Number(JsonNode? node, string path)
     {
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<decimal>(out var d)) return d;
+        // Parsed JSON and values built in code (JsonValue.Create(3)) both read through their JSON text.
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            && decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
         Fail(path, "WrongValueType", path, "number");
         return null;
     }

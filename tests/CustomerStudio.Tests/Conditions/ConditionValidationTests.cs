@@ -91,4 +91,16 @@ public class ConditionValidationTests(ConditionWorld world) : IClassFixture<Cond
             .Compile($$"""{"attr":"birth_date","op":"anniversary_in_next","value":"{{window}}"}""");
         Assert.Equal(dIncluded, await Audience.ContainsAsync(db, compiled.Require(), world.Ids["D"]));
     }
+
+    [Fact]
+    public async Task Conditions_built_in_code_compile_like_parsed_ones()
+    {
+        await using var db = world.For(DatabaseProvider.Sqlite).CreateContext();
+        var catalog = await ConditionCatalog.LoadAsync(db);
+        var compiler = new ConditionCompiler(db, catalog, new ConditionContext(ConditionWorld.Now, TimeZoneInfo.Utc));
+        var built = compiler.Compile(new AttributeCondition("lead_score", "between",
+            new System.Text.Json.Nodes.JsonArray(System.Text.Json.Nodes.JsonValue.Create(10), System.Text.Json.Nodes.JsonValue.Create(75.5))));
+        Assert.True(built.Ok, string.Join("; ", built.Errors));
+        Assert.Equal(3, await Audience.CountAsync(db, built.Predicate!));
+    }
 }
