@@ -104,6 +104,16 @@ public class SegmentBuilderTests(StudioBrowserFixture studio)
         await Assertions.Expect(page.Locator("[data-testid=size-chart]")).ToBeVisibleAsync();
         await StudioBrowserFixture.ShotAsync(page, "62-segment-builder-reopened");
 
+        // Export the members with chosen columns: the download holds a header and one row per member, phones masked for a marketer.
+        await page.Locator("[data-testid=export-panel]").GetByText("邮箱", new() { Exact = true }).ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-testid=export-download]").ClickAsync());
+        var csvPath = Path.Combine(StudioBrowserFixture.ScreenshotDir, "segment-export.csv");
+        await download.SaveAsAsync(csvPath);
+        var lines = File.ReadAllLines(csvPath, System.Text.Encoding.UTF8).Where(l => l.Length > 0).ToList();
+        Assert.Equal(expected + 1, lines.Count);
+        Assert.DoesNotContain("mail", lines[0], StringComparison.OrdinalIgnoreCase);
+        Assert.Matches(@"\+861\d{2}\*{4}\d{4}", lines[1]);
+
         // The list shows it with its size; refreshing it now keeps the size.
         await page.Locator("[data-testid=nav] a[href='/segments']").ClickAsync();
         var row = page.Locator("tr", new() { Has = page.Locator("[data-testid=segment-link]", new() { HasText = "江浙沪客户" }) });

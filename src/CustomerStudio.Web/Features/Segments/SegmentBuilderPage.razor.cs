@@ -20,6 +20,7 @@ public sealed partial class SegmentBuilderPage : IDisposable
     private static readonly string[] FieldPaths = ["code", "name", "refreshCron"];
 
     private int? _loadedId = -1;
+    private int _memberCount;
     private bool _notFound;
     private bool _saving;
     private ConditionCatalog? _catalog;
@@ -81,6 +82,7 @@ public sealed partial class SegmentBuilderPage : IDisposable
             (_savedCode, _savedName, _code, _name, _description, _kind, _cron) =
                 (segment.Code, segment.Name, segment.Code, segment.Name, segment.Description, segment.Kind, segment.RefreshCron);
             tree = ConditionTree.Open(segment.DefinitionJson, out _loadErrors);
+            _memberCount = segment.MemberCount;
             await LoadSizesAsync(db, id);
         }
         else
