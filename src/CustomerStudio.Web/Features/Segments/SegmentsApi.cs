@@ -48,12 +48,9 @@ public static class SegmentsApi
 {
     public static void MapSegmentsApi(this RouteGroupBuilder api)
     {
-        // No status-code page for these: a 403 / 404 re-executed as the HTML not-found page would turn a POST into a 400
-        // (the page's antiforgery check) and give API clients HTML.
-        MapConditions(api.MapGroup("/conditions").WithTags("Conditions").RequireAuthorization(Policies.Segments)
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.SkipStatusCodePagesAttribute()));
-        MapSegments(api.MapGroup("/segments").WithTags("Segments").RequireAuthorization(Policies.Segments)
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.SkipStatusCodePagesAttribute()));
+        // The /api group skips the HTML status-code pages (ApiSetup), so 403 / 404 reach clients as they are.
+        MapConditions(api.MapGroup("/conditions").WithTags("Conditions").RequireAuthorization(Policies.Segments));
+        MapSegments(api.MapGroup("/segments").WithTags("Segments").RequireAuthorization(Policies.Segments));
     }
 
     private static void MapConditions(RouteGroupBuilder group)
