@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using CustomerStudio.Core.Conditions;
 using CustomerStudio.Core.Customers;
 using CustomerStudio.Core.Data;
-using CustomerStudio.Core.Demo;
 using CustomerStudio.Core.Security;
 using Microsoft.EntityFrameworkCore;
 

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using CustomerStudio.Core.Customers;
 using CustomerStudio.Core.Data;
-using CustomerStudio.Core.Demo;
 using CustomerStudio.Core.Tags;
 using CustomerStudio.Core.Workspace;
 using Microsoft.Data.Sqlite;

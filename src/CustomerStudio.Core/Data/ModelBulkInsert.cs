@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
-namespace CustomerStudio.Core.Demo;
+namespace CustomerStudio.Core.Data;
 
 /// <summary>
 /// Inserts many rows of one entity type through a single prepared, parameterized command. Table, columns, converters and
