@@ -20,8 +20,7 @@ public sealed record ConditionContext(DateTime UtcNow, TimeZoneInfo Zone)
 
     public static async Task<ConditionContext> ForWorkspaceAsync(StudioDbContext db, DateTime utcNow, CancellationToken ct = default)
     {
-        var id = await db.WorkspaceSettings.Select(s => s.TimeZone).FirstOrDefaultAsync(ct) ?? "Asia/Shanghai";
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(id, out var tz) ? tz : TimeZoneInfo.Utc;
+        var zone = await Workspace.WorkspaceTimeZone.LoadAsync(db, ct);
         return new ConditionContext(DateTime.SpecifyKind(utcNow, DateTimeKind.Utc), zone);
     }
 }

@@ -53,10 +53,13 @@ public static class ConditionJson
         return new ParseResult(reader.Errors.Count == 0 ? condition : null, reader.Errors);
     }
 
-    public static string ToJson(Condition condition) => ToNode(condition).ToJsonString(new JsonSerializerOptions
+    // Chinese text stays readable in stored definitions (no \uXXXX escapes).
+    private static readonly JsonSerializerOptions WriteOptions = new()
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    };
+
+    public static string ToJson(Condition condition) => ToNode(condition).ToJsonString(WriteOptions);
 
     public static JsonObject ToNode(Condition condition) => condition switch
     {

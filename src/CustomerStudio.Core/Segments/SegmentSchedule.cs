@@ -79,8 +79,8 @@ public sealed class SegmentSchedule(
             .OrderBy(s => s.Id)
             .Select(s => new Entry(s.Id, s.RefreshCron!, s.LastRefreshedAt, s.CreatedAt));
 
-    private async Task<TimeZoneInfo> ZoneAsync(StudioDbContext db, CancellationToken ct) =>
-        (await ConditionContext.ForWorkspaceAsync(db, clock.GetUtcNow().UtcDateTime, ct)).Zone;
+    private static Task<TimeZoneInfo> ZoneAsync(StudioDbContext db, CancellationToken ct) =>
+        Workspace.WorkspaceTimeZone.LoadAsync(db, ct);
 
     private bool IsOverdue(Entry entry, TimeZoneInfo zone)
     {

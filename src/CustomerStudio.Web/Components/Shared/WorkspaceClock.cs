@@ -13,8 +13,7 @@ public sealed class WorkspaceClock(IDbContextFactory<StudioDbContext> dbFactory)
         if (_zone is null)
         {
             await using var db = await dbFactory.CreateDbContextAsync();
-            var id = await db.WorkspaceSettings.Select(s => s.TimeZone).FirstOrDefaultAsync() ?? "Asia/Shanghai";
-            _zone = TimeZoneInfo.TryFindSystemTimeZoneById(id, out var tz) ? tz : TimeZoneInfo.Utc;
+            _zone = await Core.Workspace.WorkspaceTimeZone.LoadAsync(db);
         }
         return _zone;
     }
