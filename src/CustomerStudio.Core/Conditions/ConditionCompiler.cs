@@ -288,9 +288,10 @@ public sealed class ConditionCompiler(StudioDbContext db, ConditionCatalog catal
             return Range(Point(from.Value), Point(to.Value.AddDays(1)));
         }
 
-        if (WindowValue(value, $"{path}.value") is not { } w) return null;
-        var today = context.Today;
         var moment = field.IsInstant && !isDateOnly;
+        // Calendar dates such as birth dates reach back a lifetime ("born in the last 25 years"); moments stay within 10 years.
+        if (WindowValue(value, $"{path}.value", moment ? 10 : 150) is not { } w) return null;
+        var today = context.Today;
         switch (op)
         {
             case "in_last":
@@ -676,12 +677,12 @@ public sealed class ConditionCompiler(StudioDbContext db, ConditionCatalog catal
         return null;
     }
 
-    private Window? WindowValue(JsonNode? node, string path)
+    private Window? WindowValue(JsonNode? node, string path, int maxYears = 10)
     {
         var text = node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString();
         var window = Window.TryParse(text);
         if (window is null) { Fail(path, "InvalidWindow", text ?? "null"); return null; }
-        if (window.IsTooLong) { Fail(path, "WindowTooLong", text!); return null; }
+        if (window.IsLongerThanYears(maxYears)) { Fail(path, "WindowTooLong", text!, maxYears.ToString(CultureInfo.InvariantCulture)); return null; }
         return window;
     }
 

@@ -43,7 +43,7 @@ public sealed partial record Window(int Years, int Months, int Days, TimeSpan Ti
         }
     }
 
-    public bool IsTooLong => Years * 365 + Months * 31 + Days + Time.TotalDays > 3660;
+    public bool IsLongerThanYears(int years) => Years * 365 + Months * 31 + Days + Time.TotalDays > years * 366;
 
     public DateTime Before(DateTime local) => local.AddYears(-Years).AddMonths(-Months).AddDays(-Days) - Time;
     public DateTime After(DateTime local) => local.AddYears(Years).AddMonths(Months).AddDays(Days) + Time;

@@ -37,13 +37,13 @@ internal sealed record ProvinceDef(string Name, double Weight, CityDef[] Cities)
 
 internal sealed record ProductDef(string Sku, string Name, string Category, decimal Price, double Weight);
 
-internal sealed record CategoryDef(string Code, string? ParentCode, string NameZh, string NameEn, int SortOrder);
+internal sealed record CategoryDef(string Code, string? ParentCode, string NameZh, string NameEn, int SortOrder, string? EditorRoles = null);
 
 internal sealed record TagValueDef(string Code, string NameZh, string NameEn);
 
 internal sealed record TagDef(
     string Code, string CategoryCode, string NameZh, string NameEn, string Description, string DataSource,
-    TagKind Kind, RefreshRule Refresh, int? ExpiryDays, int SortOrder, TagValueDef[] Values);
+    TagKind Kind, RefreshRule Refresh, int? ExpiryDays, int SortOrder, TagValueDef[] Values, string? Definition = null);
 
 /// <summary>Reference lists for the demo workspace: names, places, channels, products and the starter tag taxonomy.</summary>
 internal static class DemoReferenceData
@@ -260,8 +260,8 @@ internal static class DemoReferenceData
         new("basic_demographics", "basic", "人口统计", "Demographics", 11),
         new("purchase", null, "消费行为", "Purchase behaviour", 20),
         new("purchase_value", "purchase", "消费价值", "Customer value", 21),
-        new("engagement", null, "互动偏好", "Engagement", 30),
-        new("marketing", null, "营销", "Marketing", 40),
+        new("engagement", null, "互动偏好", "Engagement", 30, "Marketer"),
+        new("marketing", null, "营销", "Marketing", 40, "Marketer"),
         new("marketing_lifecycle", "marketing", "生命周期", "Lifecycle", 41),
     ];
 
@@ -273,27 +273,72 @@ internal static class DemoReferenceData
     public const string HighIntent = "high_intent";
     public const string EmailEngaged = "email_engaged";
     public const string Dormant = "dormant";
+    public const string ChurnRisk = "churn_risk";
 
     public static readonly TagDef[] Tags =
     [
         new(AgeGroup, "basic_demographics", "年龄段", "Age group", "按出生日期计算的年龄区间。", "customers",
             TagKind.Rule, RefreshRule.Daily, null, 10,
             [new("age_18_24", "18-24岁", "18-24"), new("age_25_34", "25-34岁", "25-34"), new("age_35_44", "35-44岁", "35-44"),
-             new("age_45_54", "45-54岁", "45-54"), new("age_55_plus", "55岁及以上", "55+")]),
-        new(SpendingPower, "purchase_value", "消费能力", "Spending power", "按累计实付金额划分：前20%为高，其后40%为中，其余为低。", "orders",
+             new("age_45_54", "45-54岁", "45-54"), new("age_55_plus", "55岁及以上", "55+")],
+            """
+            {"match":"first","rules":[
+              {"value":"age_18_24","condition":{"attr":"birth_date","op":"in_last","value":"P25Y"}},
+              {"value":"age_25_34","condition":{"attr":"birth_date","op":"in_last","value":"P35Y"}},
+              {"value":"age_35_44","condition":{"attr":"birth_date","op":"in_last","value":"P45Y"}},
+              {"value":"age_45_54","condition":{"attr":"birth_date","op":"in_last","value":"P55Y"}},
+              {"value":"age_55_plus","condition":{"attr":"birth_date","op":"is_not_empty"}}]}
+            """),
+        new(SpendingPower, "purchase_value", "消费能力", "Spending power",
+            "按累计实付金额划分：≥¥1,300 为高，≥¥400 为中，其余已购客户为低（演示数据中约为前20% / 其后40% / 其余）。", "orders",
             TagKind.Rule, RefreshRule.Daily, null, 10,
-            [new("high", "高", "High"), new("medium", "中", "Medium"), new("low", "低", "Low")]),
+            [new("high", "高", "High"), new("medium", "中", "Medium"), new("low", "低", "Low")],
+            """
+            {"match":"first","rules":[
+              {"value":"high","condition":{"orders":"sum","op":"gte","value":1300}},
+              {"value":"medium","condition":{"orders":"sum","op":"gte","value":400}},
+              {"value":"low","condition":{"orders":"count","op":"gte","value":1}}]}
+            """),
         new(Purchased, "purchase", "已购", "Purchased", "至少有一笔已支付订单。", "orders",
-            TagKind.Rule, RefreshRule.RealTime, null, 10, []),
+            TagKind.Rule, RefreshRule.RealTime, null, 10, [],
+            """{"rules":[{"condition":{"orders":"count","op":"gte","value":1}}]}"""),
         new(RepeatBuyer, "purchase", "复购客户", "Repeat buyer", "已支付订单不少于2笔。", "orders",
-            TagKind.Rule, RefreshRule.Daily, null, 20, []),
+            TagKind.Rule, RefreshRule.Daily, null, 20, [],
+            """{"rules":[{"condition":{"orders":"count","op":"gte","value":2}}]}"""),
         new(Vip, "purchase_value", "VIP", "VIP", "由运营人工认定的重要客户。", "manual",
             TagKind.Manual, RefreshRule.Manual, null, 20, []),
         new(HighIntent, "engagement", "高意向", "High intent", "近7天浏览价格页不少于3次，或近30天提交过演示申请。", "events",
-            TagKind.Rule, RefreshRule.Hourly, 14, 10, []),
+            TagKind.Rule, RefreshRule.Hourly, 14, 10, [],
+            """
+            {"rules":[{"condition":{"any":[
+              {"event":"page_view","where":[{"prop":"path","op":"eq","value":"/pricing"}],"count":{"op":"gte","value":3},"within":"P7D"},
+              {"event":"demo_request","count":{"op":"gte","value":1},"within":"P30D"}]}}]}
+            """),
         new(EmailEngaged, "engagement", "邮件活跃", "Email engaged", "近90天点击过营销邮件。", "events",
-            TagKind.Rule, RefreshRule.Daily, null, 20, []),
+            TagKind.Rule, RefreshRule.Daily, null, 20, [],
+            """{"rules":[{"condition":{"event":"email_click","count":{"op":"gte","value":1},"within":"P90D"}}]}"""),
         new(Dormant, "marketing_lifecycle", "沉睡客户", "Dormant", "曾经购买，但180天内无订单且90天内无互动。", "orders,events",
-            TagKind.Rule, RefreshRule.Daily, null, 10, []),
+            TagKind.Rule, RefreshRule.Daily, null, 10, [],
+            """
+            {"rules":[{"condition":{"all":[
+              {"orders":"count","op":"gte","value":1},
+              {"orders":"count","op":"eq","value":0,"within":"P180D"},
+              {"event":"page_view","count":{"op":"eq","value":0},"within":"P90D"},
+              {"event":"product_view","count":{"op":"eq","value":0},"within":"P90D"},
+              {"event":"app_open","count":{"op":"eq","value":0},"within":"P90D"},
+              {"event":"email_open","count":{"op":"eq","value":0},"within":"P90D"},
+              {"event":"search","count":{"op":"eq","value":0},"within":"P90D"},
+              {"event":"add_to_cart","count":{"op":"eq","value":0},"within":"P90D"},
+              {"event":"email_click","count":{"op":"eq","value":0},"within":"P90D"},
+              {"event":"demo_request","count":{"op":"eq","value":0},"within":"P90D"}]}}]}
+            """),
+        new(ChurnRisk, "marketing_lifecycle", "流失风险", "Churn risk",
+            "模型预测：已购客户在未来90天内没有任何已支付订单的概率。高 ≥ 0.6，中 ≥ 0.3。", "model: orders, events, attributes",
+            TagKind.Predictive, RefreshRule.Daily, null, 20,
+            [new("high", "高", "High"), new("medium", "中", "Medium"), new("low", "低", "Low")],
+            """
+            {"model":{"target":"churn","horizonDays":90,"retrainDays":7,"thresholds":[
+              {"value":"high","min":0.6},{"value":"medium","min":0.3},{"value":"low","min":0}]}}
+            """),
     ];
 }

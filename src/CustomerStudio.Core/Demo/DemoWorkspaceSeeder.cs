@@ -108,6 +108,7 @@ public sealed class DemoWorkspaceSeeder(StudioDbContext db, ILogger<DemoWorkspac
                 added.Add(new TagCategory
                 {
                     Code = def.Code, NameZh = def.NameZh, NameEn = def.NameEn, SortOrder = def.SortOrder, CreatedAt = data.Start,
+                    EditorRoles = def.EditorRoles,
                     ParentId = def.ParentCode is null ? null : categoryIds[def.ParentCode],
                 });
             }
@@ -140,7 +141,10 @@ public sealed class DemoWorkspaceSeeder(StudioDbContext db, ILogger<DemoWorkspac
                 SortOrder = def.SortOrder,
                 CreatedAt = data.Start,
                 UpdatedAt = data.Start,
+                // The generator computed the rule tags' assignments as of now; the predictive tag is trained by the first sweep.
                 LastComputedAt = def.Kind == TagKind.Rule ? data.Now : null,
+                ActivatedAt = data.Start,
+                DefinitionJson = def.Definition is null ? null : TagDefinition.Parse(def.Definition).Definition!.ToJson(),
                 Values = def.Values.Select((v, i) => new TagValue
                 {
                     Code = v.Code, NameZh = v.NameZh, NameEn = v.NameEn, SortOrder = (i + 1) * 10,

@@ -27,8 +27,16 @@ public static class AuditLog
         });
 }
 
-/// <summary>The user (or system job) on whose behalf a change is made.</summary>
+/// <summary>The user (or system job) on whose behalf a change is made, with the roles that decide what they may do.</summary>
 public sealed record Actor(string? UserId, string? UserName)
 {
-    public static readonly Actor System = new(null, "system");
+    /// <summary>Scheduled jobs and start-up work: every right.</summary>
+    public static readonly Actor System = new(null, "system") { Roles = [StudioRoles.Admin] };
+
+    public IReadOnlyCollection<string> Roles { get; init; } = [];
+
+    public bool IsIn(string role) => Roles.Contains(role);
+
+    /// <summary>Admins and governance (operations) staff govern the tag system and approve changes.</summary>
+    public bool Governs => IsIn(StudioRoles.Admin) || IsIn(StudioRoles.Governance);
 }

@@ -101,8 +101,8 @@ public sealed partial class SegmentService(StudioDbContext db, TimeProvider cloc
         var log = entered.Select(id => new SegmentMembershipLog { SegmentId = segmentId, CustomerId = id, Change = MembershipChange.Entered, At = now })
             .Concat(exited.Select(id => new SegmentMembershipLog { SegmentId = segmentId, CustomerId = id, Change = MembershipChange.Exited, At = now }))
             .ToList();
-        await InsertAsync(members, transaction, ct);
-        await InsertAsync(log, transaction, ct);
+        await ModelBulkInsert.InsertAsync(db, transaction, members, ct);
+        await ModelBulkInsert.InsertAsync(db, transaction, log, ct);
 
         var size = current.Count - exited.Count + entered.Count;
         await db.Segments.Where(s => s.Id == segmentId).ExecuteUpdateAsync(u => u
@@ -126,31 +126,6 @@ public sealed partial class SegmentService(StudioDbContext db, TimeProvider cloc
         var countB = await b.CountAsync(ct);
         var both = await a.Where(id => b.Contains(id)).CountAsync(ct);
         return new OverlapResult(countA, countB, both, countA + countB - both);
-    }
-
-    private async Task InsertAsync<T>(List<T> rows, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken ct) where T : class
-    {
-        if (rows.Count == 0) return;
-        if (db.Database.IsSqlite())
-        {
-            ModelBulkInsert.Insert(db, db.Database.GetDbConnection(), Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(transaction), rows, null, ct, generateKeys: true);
-            return;
-        }
-        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            foreach (var chunk in rows.Chunk(5_000))
-            {
-                db.AddRange(chunk);
-                await db.SaveChangesAsync(ct);
-                db.ChangeTracker.Clear();
-            }
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = detect;
-        }
     }
 
     private static bool IsValidCron(string cron)

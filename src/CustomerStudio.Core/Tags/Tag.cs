@@ -47,6 +47,8 @@ public class Tag
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? LastComputedAt { get; set; }
+    /// <summary>When the tag first went live; from then on its code is fixed (conditions refer to it).</summary>
+    public DateTime? ActivatedAt { get; set; }
     public List<TagValue> Values { get; set; } = [];
 }
 
@@ -60,14 +62,19 @@ public class TagValue
     public int SortOrder { get; set; }
 }
 
-/// <summary>A submitted or reviewed version of a tag's definition; active tags change only through review.</summary>
+public enum RevisionStatus { Pending = 0, Approved = 1, Rejected = 2, Withdrawn = 3 }
+
+/// <summary>
+/// A version of a tag put up for review: the first submission of a draft, or a change to an active tag's rule,
+/// values or kind. <see cref="DefinitionJson"/> holds the whole proposal (<see cref="TagProposal"/>).
+/// </summary>
 public class TagRevision
 {
     public long Id { get; set; }
     public int TagId { get; set; }
     public int Version { get; set; }
     public string DefinitionJson { get; set; } = "";
-    public TagStatus Status { get; set; }
+    public RevisionStatus Status { get; set; }
     public string? SubmittedBy { get; set; }
     public DateTime SubmittedAt { get; set; }
     public string? ReviewedBy { get; set; }

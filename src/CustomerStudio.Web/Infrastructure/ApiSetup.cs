@@ -2,6 +2,7 @@ using CustomerStudio.Web.Features.Customers;
 using CustomerStudio.Web.Features.Diagnostics;
 using CustomerStudio.Web.Features.Home;
 using CustomerStudio.Web.Features.Segments;
+using CustomerStudio.Web.Features.Tags;
 using Scalar.AspNetCore;
 
 namespace CustomerStudio.Web.Infrastructure;
@@ -19,6 +20,7 @@ public static class ApiSetup
         builder.Services.AddProblemDetails();
         builder.Services.AddStudioDiagnostics();
         builder.AddSegments();
+        builder.AddTags();
     }
 
     public static void MapStudioApi(this WebApplication app)

@@ -6,6 +6,7 @@ using CustomerStudio.Core.Security;
 using CustomerStudio.Core.Segments;
 using CustomerStudio.Web.Components.Shared;
 using CustomerStudio.Web.Features.Segments.Builder;
+using CustomerStudio.Web.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -141,7 +142,7 @@ public sealed partial class SegmentBuilderPage : IDisposable
         try
         {
             var user = (await Auth.GetAuthenticationStateAsync()).User;
-            var actor = new Actor(user.FindFirstValue(ClaimTypes.NameIdentifier), user.Identity?.Name);
+            var actor = user.ToActor();
             var draft = new SegmentDraft((_code ?? "").Trim(), _name ?? "", string.IsNullOrWhiteSpace(_description) ? null : _description,
                 _kind, _tree.ToJson(), string.IsNullOrWhiteSpace(_cron) ? null : _cron.Trim());
 

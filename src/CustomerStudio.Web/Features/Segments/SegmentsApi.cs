@@ -96,7 +96,7 @@ public static class SegmentsApi
                 SegmentRequest request, SegmentService segments, SegmentSchedule schedule, StudioDbContext db,
                 ClaimsPrincipal user, CancellationToken ct) =>
             {
-                var saved = await segments.SaveAsync(null, Draft(request), ActorOf(user), ct);
+                var saved = await segments.SaveAsync(null, Draft(request), user.ToActor(), ct);
                 if (!saved.Ok) return TypedResults.BadRequest(Invalid(saved.Errors));
                 var id = saved.Segment!.Id;
                 await schedule.SyncAsync(id, ct);
@@ -110,7 +110,7 @@ public static class SegmentsApi
                 ClaimsPrincipal user, CancellationToken ct) =>
             {
                 if (!await db.Segments.AnyAsync(s => s.Id == id, ct)) return NotFound(id);
-                var saved = await segments.SaveAsync(id, Draft(request), ActorOf(user), ct);
+                var saved = await segments.SaveAsync(id, Draft(request), user.ToActor(), ct);
                 if (!saved.Ok) return TypedResults.BadRequest(Invalid(saved.Errors));
                 await schedule.SyncAsync(id, ct);
                 return TypedResults.Ok((await DetailsAsync(db, schedule, id, ct))!);
@@ -197,9 +197,6 @@ public static class SegmentsApi
 
     private static SegmentDraft Draft(SegmentRequest r) =>
         new(r.Code ?? "", r.Name ?? "", r.Description, r.Kind, r.Definition is { } d ? d.GetRawText() : "", r.RefreshCron);
-
-    private static Actor ActorOf(ClaimsPrincipal user) =>
-        new(user.FindFirstValue(ClaimTypes.NameIdentifier), user.Identity?.Name ?? user.FindFirstValue(ClaimTypes.Name));
 
     private static async Task<bool> CanSeePersonalDataAsync(HttpContext http, IAuthorizationService authz) =>
         (await authz.AuthorizeAsync(http.User, Policies.PersonalData)).Succeeded;
