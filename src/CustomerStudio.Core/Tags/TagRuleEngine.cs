@@ -90,7 +90,7 @@ public sealed class TagRuleEngine(StudioDbContext db, TagAssignments assignments
             var path = $"$.rules[{i}]";
             var valueId = 0;
             if (values.Count > 0 && rule.Value is null) errors.Add(new ConditionError($"{path}.value", "TagValueRequired", tagCode));
-            else if (values.Count == 0 && rule.Value is not null) errors.Add(new ConditionError($"{path}.value", "ValueNotExpected"));
+            else if (values.Count == 0 && rule.Value is not null) errors.Add(new ConditionError($"{path}.value", "TagHasNoValues"));
             else if (rule.Value is not null && !values.TryGetValue(rule.Value, out valueId))
                 errors.Add(new ConditionError($"{path}.value", "UnknownTagValue", tagCode, rule.Value));
 

@@ -21,7 +21,10 @@ public sealed record TagProposal(TagKind Kind, bool MultiValued, IReadOnlyList<T
 public sealed record CategoryDraft(int? ParentId, string Code, string NameZh, string NameEn, string? EditorRoles);
 
 /// <summary>同名不同义: another tag that looks like this one.</summary>
-public sealed record TagWarning(string Code, string OtherCode, string OtherName);
+public sealed record TagWarning(string Code, string OtherCode, string OtherName)
+{
+    public string Message(System.Globalization.CultureInfo? culture = null) => new ConditionError("", Code, OtherCode, OtherName).Message(culture);
+}
 
 public sealed record TagSaveResult(Tag? Tag, IReadOnlyList<ConditionError> Errors, IReadOnlyList<TagWarning> Warnings, bool PendingReview)
 {
@@ -54,7 +57,7 @@ public sealed partial class TagService(StudioDbContext db, TagRuleEngine rules, 
         if (string.IsNullOrWhiteSpace(draft.NameZh)) errors.Add(new ConditionError("nameZh", "Required", "nameZh"));
         if (string.IsNullOrWhiteSpace(draft.NameEn)) errors.Add(new ConditionError("nameEn", "Required", "nameEn"));
         foreach (var role in Roles(draft.EditorRoles))
-            if (!StudioRoles.All.Contains(role)) errors.Add(new ConditionError("editorRoles", "UnknownRole", role));
+            if (!StudioRoles.All.Contains(role)) errors.Add(new ConditionError("editorRoles", "UnknownRole", role, string.Join(", ", StudioRoles.All)));
         var categories = await db.TagCategories.ToListAsync(ct);
         var existing = id is null ? null : categories.FirstOrDefault(c => c.Id == id);
         if (id is not null && existing is null) return (null, [new ConditionError("id", "UnknownCategory", id.Value.ToString())]);
@@ -415,7 +418,7 @@ public sealed partial class TagService(StudioDbContext db, TagRuleEngine rules, 
                         if (i > 0 && t.Min >= model.Thresholds[i - 1].Min) errors.Add(new ConditionError($"{path}.min", "ThresholdsDescending"));
                         if (values.Count > 0 && (t.Value is null || values.All(v => v.Code != t.Value)))
                             errors.Add(new ConditionError($"{path}.value", "UnknownTagValue", draft.Code ?? "", t.Value ?? ""));
-                        if (values.Count == 0 && t.Value is not null) errors.Add(new ConditionError($"{path}.value", "ValueNotExpected"));
+                        if (values.Count == 0 && t.Value is not null) errors.Add(new ConditionError($"{path}.value", "TagHasNoValues"));
                     }
                 }
                 break;
