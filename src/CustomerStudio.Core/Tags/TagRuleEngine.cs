@@ -28,7 +28,7 @@ public sealed class TagRuleEngine(StudioDbContext db, TagAssignments assignments
     /// </summary>
     public async Task<IReadOnlyList<ConditionError>> ValidateAsync(string tagCode, TagDefinition definition,
         IReadOnlyCollection<string> valueCodes, CancellationToken ct = default) =>
-        (await CompileAsync(tagCode, definition, valueCodes.Select((c, i) => (c, -1 - i)).ToDictionary(x => x.c, x => x.Item2), ct)).Errors;
+        (await CompileAsync(tagCode, definition, valueCodes.Distinct().Select((c, i) => (c, -1 - i)).ToDictionary(x => x.c, x => x.Item2), ct)).Errors;
 
     public async Task<RecomputeResult> RecomputeAsync(int tagId, CancellationToken ct = default)
     {

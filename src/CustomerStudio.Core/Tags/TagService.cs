@@ -336,6 +336,9 @@ public sealed partial class TagService(StudioDbContext db, TagRuleEngine rules, 
     {
         var tag = await db.Tags.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tagId, ct);
         if (tag is null) return TagActionResult.Fail("id", "UnknownTag", tagId.ToString());
+        if (!actor.Governs) return TagActionResult.Fail("status", "ApproveNotAllowed", tag.Code);
+        if (tag.Status != TagStatus.Deprecated)
+            return TagActionResult.Fail("status", "WrongStatus", tag.Code, tag.Status.ToString(), nameof(TagStatus.Deprecated));
         var dependents = await TagUsage.DependentsAsync(db, tag.Code, ct);
         if (dependents.Count > 0) return TagActionResult.Fail("id", "TagInUse", tag.Code, Describe(dependents));
         var result = await TransitionAsync(tagId, TagStatus.Deprecated, TagStatus.Archived, "archived", null, actor, ct);
