@@ -15,14 +15,20 @@ public sealed class TagRefreshJob(StudioDbContext db, TagRuleEngine rules, TagPr
 {
     public static readonly JobKey Key = new("tag-refresh", "tags");
 
+    public sealed record DueTag(int Id, string Code, TagKind Kind, RefreshRule RefreshRule, DateTime? LastComputedAt);
+
+    /// <summary>Live computed tags whose refresh interval has passed since they were last computed (never computed: due), oldest first.</summary>
+    public static async Task<IReadOnlyList<DueTag>> DueAsync(StudioDbContext db, DateTime utcNow, CancellationToken ct = default) =>
+        (await db.Tags.AsNoTracking()
+            .Where(t => t.Status == TagStatus.Active && t.Kind != TagKind.Manual && t.RefreshRule != RefreshRule.Manual)
+            .Select(t => new DueTag(t.Id, t.Code, t.Kind, t.RefreshRule, t.LastComputedAt)).ToListAsync(ct))
+        // A few seconds of slack so a tag computed just after the last sweep is not skipped for a whole interval.
+        .Where(t => t.LastComputedAt is null || t.LastComputedAt <= utcNow - TagUsage.Interval(t.RefreshRule)!.Value + TimeSpan.FromSeconds(5))
+        .OrderBy(t => t.LastComputedAt ?? DateTime.MinValue).ToList();
+
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var due = (await db.Tags.AsNoTracking()
-                .Where(t => t.Status == TagStatus.Active && t.Kind != TagKind.Manual && t.RefreshRule != RefreshRule.Manual)
-                .Select(t => new { t.Id, t.Code, t.Kind, t.RefreshRule, t.LastComputedAt }).ToListAsync(ct))
-            .Where(t => t.LastComputedAt is null || t.LastComputedAt <= now - TagUsage.Interval(t.RefreshRule)!.Value + TimeSpan.FromSeconds(5))
-            .OrderBy(t => t.LastComputedAt ?? DateTime.MinValue).ToList();
+        var due = await DueAsync(db, clock.GetUtcNow().UtcDateTime, ct);
         foreach (var tag in due)
         {
             try
