@@ -1563,3 +1563,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124083321_TagGovernance'
+)
+BEGIN
+    ALTER TABLE [Tags] ADD [ActivatedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124083321_TagGovernance'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124083321_TagGovernance', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
