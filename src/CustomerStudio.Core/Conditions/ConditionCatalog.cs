@@ -43,7 +43,8 @@ public sealed class ConditionCatalog
     public static async Task<ConditionCatalog> LoadAsync(StudioDbContext db, CancellationToken ct = default)
     {
         var custom = await db.CustomFields.AsNoTracking().ToListAsync(ct);
-        var tags = await db.Tags.AsNoTracking().Include(t => t.Values).ToListAsync(ct);
+        // Archived tags no longer exist for conditions (nothing live may use them: archiving checks that).
+        var tags = await db.Tags.AsNoTracking().Include(t => t.Values).Where(t => t.Status != CustomerStudio.Core.Tags.TagStatus.Archived).ToListAsync(ct);
         var segments = await db.Segments.AsNoTracking()
             .Select(s => new SegmentInfo(s.Id, s.Code, s.Name, s.Kind, s.DefinitionJson)).ToListAsync(ct);
         return new ConditionCatalog(

@@ -137,6 +137,10 @@ public class TagLifecycleTests(TagWorld world) : IClassFixture<TagWorld>
         Assert.Equal(3, await db.TagAssignmentHistory.CountAsync(h => h.TagId == id && h.Action == AssignmentAction.Added));
         Assert.Equal(3, await db.TagAssignmentHistory.CountAsync(h => h.TagId == id && h.Action == AssignmentAction.Removed && h.SourceRef == "archived"));
 
+        // Conditions can no longer name it.
+        var compiled = await Core.Conditions.Audience.CompileAsync(db, $$"""{"tag":"{{code}}"}""", TagWorld.Now);
+        Assert.Equal("UnknownTag", Assert.Single(compiled.Errors).Code);
+
         var tag = await db.Tags.AsNoTracking().Include(t => t.Values).SingleAsync(t => t.Id == id);
         Assert.Equal("TagArchived", Assert.Single((await s.Tags.SaveAsync(id, TagService.DraftOf(tag), TagWorld.Governance)).Errors).Code);
     }
