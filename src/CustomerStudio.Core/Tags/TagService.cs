@@ -142,6 +142,8 @@ public sealed partial class TagService(StudioDbContext db, TagRuleEngine rules, 
     {
         var existing = id is null ? null : await db.Tags.Include(t => t.Values).FirstOrDefaultAsync(t => t.Id == id, ct);
         if (id is not null && existing is null) return Failed(new ConditionError("id", "UnknownTag", id.Value.ToString()));
+        if (!await db.TagCategories.AnyAsync(c => c.Id == draft.CategoryId, ct))
+            return Failed(new ConditionError("categoryId", "UnknownCategory", draft.CategoryId.ToString()));
         var permissions = await PermissionsAsync(ct);
         if (!permissions.CanEdit(actor, draft.CategoryId) || (existing is not null && !permissions.CanEdit(actor, existing.CategoryId)))
             return Failed(new ConditionError("categoryId", "NotAllowed", draft.Code ?? ""));

@@ -33,6 +33,7 @@ public static class ApiSetup
         api.MapCustomersApi();
         api.MapDiagnosticsApi();
         api.MapSegmentsApi();
+        api.MapTagsApi();
         api.MapGet("/schemas/condition", () => Results.Text(Core.Conditions.ConditionSchema.Json, "application/schema+json"))
             .WithTags("Schemas").WithSummary("The JSON Schema of the condition language (version " + Core.Conditions.ConditionSchema.Version + ").");
     }
