@@ -1,6 +1,7 @@
 using CustomerStudio.Web.Features.Customers;
 using CustomerStudio.Web.Features.Diagnostics;
 using CustomerStudio.Web.Features.Home;
+using CustomerStudio.Web.Features.Imports;
 using CustomerStudio.Web.Features.Segments;
 using CustomerStudio.Web.Features.Tags;
 using Scalar.AspNetCore;
@@ -21,6 +22,7 @@ public static class ApiSetup
         builder.Services.AddStudioDiagnostics();
         builder.AddSegments();
         builder.AddTags();
+        builder.AddImports();
     }
 
     public static void MapStudioApi(this WebApplication app)
@@ -33,6 +35,7 @@ public static class ApiSetup
         api.MapCustomersApi();
         api.MapDiagnosticsApi();
         api.MapSegmentsApi();
+        api.MapImportsApi();
         api.MapTagsApi();
         api.MapGet("/schemas/condition", () => Results.Text(Core.Conditions.ConditionSchema.Json, "application/schema+json"))
             .WithTags("Schemas").WithSummary("The JSON Schema of the condition language (version " + Core.Conditions.ConditionSchema.Version + ").");

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+using CustomerStudio.Core.Data;
+using CustomerStudio.Core.Imports;
+using CustomerStudio.Core.Imports.Cleansing;
+using CustomerStudio.Web.Features.Segments;
+using CustomerStudio.Web.Security;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerStudio.Web.Features.Imports;
+
+public sealed record ImportPreview(string Format, string? Encoding, string Delimiter, bool HasHeader, IReadOnlyList<string> Header,
+    IReadOnlyList<IReadOnlyList<string?>> Rows, IReadOnlyList<string?> Suggestions);
+
+public sealed record ImportJobBody(long Id, string FileName, string Status, int TotalRows, int ProcessedRows, int Created, int Updated,
+    int Merged, int Skipped, int Rejected, string? Error, DateTime CreatedAt, DateTime? FinishedAt)
+{
+    public static ImportJobBody Of(ImportJob j) => new(j.Id, j.FileName, JsonNamingPolicy.CamelCase.ConvertName(j.Status.ToString()), j.TotalRows,
+        j.ProcessedRows, j.Created, j.Updated, j.Merged, j.Skipped, j.Rejected, j.Error, j.CreatedAt, j.FinishedAt);
+}
+
+public static class ImportsApi
+{
+    public static void MapImportsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/imports").WithTags("Imports").RequireAuthorization(Policies.Imports);
+
+        // Uploads come from the wizard (same-site, SameSite=Lax cookie) and from scripts; forms need no antiforgery token here.
+        group.MapPost("/preview", async (IFormFile file, CustomFieldsLookup fields, CancellationToken ct) =>
+            {
+                var format = FormatOf(file.FileName);
+                await using var stream = new MemoryStream();
+                await file.CopyToAsync(stream, ct);
+                stream.Position = 0;
+                var (shape, header, rows) = ImportRows.Preview(stream, format);
+                var custom = await fields.AllAsync(ct);
+                return Results.Ok(new ImportPreview(format, shape?.EncodingName, (shape?.Delimiter ?? ',').ToString(), shape?.HasHeader ?? true, header,
+                    rows.Select(r => (IReadOnlyList<string?>)r.Cells).ToList(), header.Select(h => ColumnSuggestions.Suggest(h, custom)).ToList()));
+            })
+            .DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(ImportsSetup.MaxUploadBytes))
+            .WithName("PreviewImport")
+            .WithSummary("Reads the start of a CSV or xlsx file: encoding, delimiter, header, the first 20 rows and a suggested target for each column.");
+
+        group.MapPost("/", async ([FromForm] IFormFile file, [FromForm] string plan, ImportService imports, HttpContext http, CancellationToken ct) =>
+            {
+                ImportPlan parsed;
+                try
+                {
+                    parsed = ImportPlan.FromJson(plan) with { Format = FormatOf(file.FileName) };
+                }
+                catch (JsonException ex)
+                {
+                    return Results.BadRequest(new ApiErrors(ex.Message, 400, [new ApiError("plan" + (ex.Path is { Length: > 1 } p ? p[1..] : ""), "InvalidJson", ex.Message)]));
+                }
+                await using var stream = file.OpenReadStream();
+                var job = await imports.StartAsync(stream, file.FileName, parsed, http.User.ToActor(), ct);
+                return Results.Accepted($"/api/imports/{job.Id}", ImportJobBody.Of(job));
+            })
+            .DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(ImportsSetup.MaxUploadBytes))
+            .WithName("StartImport")
+            .WithSummary("Uploads a file with its plan (mapping, dedupe policy, delimiter, encoding) and starts the import in the background.");
+
+        group.MapGet("/", async (StudioDbContext db, CancellationToken ct) =>
+                (await db.ImportJobs.AsNoTracking().OrderByDescending(j => j.Id).Take(100).ToListAsync(ct)).Select(ImportJobBody.Of).ToList())
+            .WithName("ListImports").WithSummary("The latest 100 imports.");
+
+        group.MapGet("/{id:long}", async (long id, StudioDbContext db, CancellationToken ct) =>
+                await db.ImportJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, ct) is { } job
+                    ? Results.Ok(ImportJobBody.Of(job))
+                    : NotFound(id))
+            .WithName("GetImport").WithSummary("An import's progress and result counts.");
+
+        group.MapPost("/{id:long}/cancel", async (long id, ImportService imports, CancellationToken ct) =>
+                await imports.CancelAsync(id, ct) ? Results.Accepted() : NotFound(id))
+            .WithName("CancelImport").WithSummary("Stops an import after its current batch; what was committed stays.");
+
+        group.MapGet("/{id:long}/report.csv", async (long id, ImportService imports, StudioDbContext db, HttpContext http, CancellationToken ct) =>
+            {
+                if (!await db.ImportJobs.AnyAsync(j => j.Id == id, ct)) return NotFound(id);
+                http.Response.ContentType = "text/csv; charset=utf-8";
+                http.Response.Headers.ContentDisposition = $"attachment; filename=\"import-{id}-rejected-rows.csv\"";
+                await imports.WriteReportAsync(id, http.Response.Body, ct);
+                return Results.Empty;
+            })
+            .WithName("ImportReport").WithSummary("Every rejected row with its line number, column and reason, as CSV.");
+    }
+
+    private static string FormatOf(string fileName) =>
+        Path.GetExtension(fileName).Equals(".xlsx", StringComparison.OrdinalIgnoreCase) ? "xlsx" : "csv";
+
+    private static IResult NotFound(long id)
+    {
+        var message = CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? $"未知导入 {id}" : $"Unknown import {id}";
+        return Results.Json(new ApiErrors(message, 404, [new ApiError("id", "UnknownImport", message)]), statusCode: 404);
+    }
+}
+
+/// <summary>The workspace's custom fields as (code, zh, en), for column suggestions.</summary>
+public sealed class CustomFieldsLookup(StudioDbContext db)
+{
+    public async Task<IReadOnlyList<(string Code, string NameZh, string NameEn)>> AllAsync(CancellationToken ct) =>
+        (await db.CustomFields.AsNoTracking().Select(f => new { f.Code, f.NameZh, f.NameEn }).ToListAsync(ct))
+        .Select(f => (f.Code, f.NameZh, f.NameEn)).ToList();
+}

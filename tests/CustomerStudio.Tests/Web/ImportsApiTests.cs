@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using CustomerStudio.Tests.Infrastructure;
+
+namespace CustomerStudio.Tests.Web;
+
+/// <summary>The import endpoints on the real app: upload, background run, progress, the rejected-rows report.</summary>
+public class ImportsApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixture>
+{
+    private const string File = """
+        客户姓名,手机,E-mail,省份
+        测试甲,170 0000 0001,Import.A@Example.com,浙江省
+        测试乙,17000000002,,上海市
+        测试丙,12345,c@example.com,江苏
+        测试丁,17000000004,not-mail,火星
+        """;
+
+    private static MultipartFormDataContent Upload(string text, string? plan = null)
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(text));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", "customers.csv");
+        if (plan is not null) form.Add(new StringContent(plan, Encoding.UTF8), "plan");
+        return form;
+    }
+
+    [Fact]
+    public async Task An_admin_previews_uploads_and_downloads_the_report_of_rejected_rows()
+    {
+        var admin = await app.Factory.SignedInAsync(StudioAppFactory.Admin);
+        var preview = JsonNode.Parse(await (await admin.PostAsync("/api/imports/preview", Upload(File))).Content.ReadAsStringAsync())!;
+        Assert.Equal(("UTF-8", ",", true), (preview["encoding"]!.GetValue<string>(), preview["delimiter"]!.GetValue<string>(), preview["hasHeader"]!.GetValue<bool>()));
+        Assert.Equal(["name", "phone", "email", "province"], preview["suggestions"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.Equal(4, preview["rows"]!.AsArray().Count);
+
+        var plan = """
+            {"policy":"fillEmpty","delimiter":",","encoding":"UTF-8","hasHeader":true,
+             "columns":[{"index":0,"header":"客户姓名","target":"name"},{"index":1,"header":"手机","target":"phone"},
+                        {"index":2,"header":"E-mail","target":"email"},{"index":3,"header":"省份","target":"province"}]}
+            """;
+        var started = await admin.PostAsync("/api/imports", Upload(File, plan));
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var id = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["id"]!.GetValue<long>();
+
+        JsonNode job;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(100);
+            job = JsonNode.Parse(await admin.GetStringAsync($"/api/imports/{id}"))!;
+        } while (job["status"]!.GetValue<string>() is "pending" or "running" && waited.Elapsed < TimeSpan.FromSeconds(30));
+        Assert.Equal(("completed", 4, 4, 2, 2), (job["status"]!.GetValue<string>(), job["totalRows"]!.GetValue<int>(),
+            job["processedRows"]!.GetValue<int>(), job["created"]!.GetValue<int>(), job["rejected"]!.GetValue<int>()));
+
+        var report = await admin.GetAsync($"/api/imports/{id}/report.csv");
+        Assert.Equal("text/csv", report.Content.Headers.ContentType!.MediaType);
+        var lines = (await report.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("line,column,reason", lines[0]);
+        Assert.StartsWith("4,手机,", lines[1]);
+        Assert.Contains("12345", lines[1]);
+        Assert.StartsWith("5,E-mail,", lines[2]);
+        Assert.StartsWith("5,省份,", lines[3]);
+        Assert.Equal(4, lines.Length);
+    }
+
+    [Fact]
+    public async Task Only_admins_import_and_unknown_imports_are_404()
+    {
+        var marketer = await app.Factory.SignedInAsync(StudioAppFactory.Marketer);
+        Assert.Equal(HttpStatusCode.Forbidden, (await marketer.PostAsync("/api/imports/preview", Upload(File))).StatusCode);
+        var admin = await app.Factory.SignedInAsync(StudioAppFactory.Admin);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/imports/987654")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/imports/987654/cancel", null)).StatusCode);
+        var bad = await admin.PostAsync("/api/imports", Upload(File, "{not json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Factory.Anonymous().GetAsync("/api/imports")).StatusCode);
+    }
+}
