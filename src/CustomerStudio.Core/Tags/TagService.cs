@@ -31,7 +31,11 @@ public sealed record TagSaveResult(Tag? Tag, IReadOnlyList<ConditionError> Error
     public bool Ok => Tag is not null && Errors.Count == 0;
 }
 
-public sealed record TagActionResult(Tag? Tag, IReadOnlyList<ConditionError> Errors, RecomputeResult? Recompute = null)
+/// <summary>
+/// What a lifecycle action did. <see cref="ComputeError"/>: the action itself succeeded but computing the tag right after
+/// failed (a predictive tag without enough history, say); the refresh sweep tries again later.
+/// </summary>
+public sealed record TagActionResult(Tag? Tag, IReadOnlyList<ConditionError> Errors, RecomputeResult? Recompute = null, string? ComputeError = null)
 {
     public bool Ok => Errors.Count == 0;
     public static TagActionResult Fail(string path, string code, params string[] args) => new(null, [new ConditionError(path, code, args)]);
@@ -293,8 +297,15 @@ public sealed partial class TagService(StudioDbContext db, TagRuleEngine rules, 
         foreach (var value in removedValues) db.TagValues.Remove(value);
         await db.SaveChangesAsync(ct);
 
-        var recompute = tag.Status == TagStatus.Active ? await RefreshAsync(tag, ct) : null;
-        return new TagActionResult(tag, [], recompute);
+        if (tag.Status != TagStatus.Active) return new TagActionResult(tag, []);
+        try
+        {
+            return new TagActionResult(tag, [], await RefreshAsync(tag, ct));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ConditionException)
+        {
+            return new TagActionResult(tag, [], null, ex.Message);
+        }
     }
 
     /// <summary>Governance sends a submission back to draft (or turns down a pending change) with a comment saying why.</summary>
@@ -368,7 +379,14 @@ public sealed partial class TagService(StudioDbContext db, TagRuleEngine rules, 
         if (!(await PermissionsAsync(ct)).CanEdit(actor, tag.CategoryId)) return TagActionResult.Fail("id", "NotAllowed", tag.Code);
         if (tag.Status != TagStatus.Active) return TagActionResult.Fail("status", "TagNotActive", tag.Code);
         if (tag.Kind == TagKind.Manual) return TagActionResult.Fail("kind", "TagIsManual", tag.Code);
-        return new TagActionResult(tag, [], await RefreshAsync(tag, ct));
+        try
+        {
+            return new TagActionResult(tag, [], await RefreshAsync(tag, ct));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ConditionException)
+        {
+            return new TagActionResult(tag, [], null, ex.Message);
+        }
     }
 
     // ------------------------------------------------------------------ validation and warnings

@@ -232,6 +232,43 @@ public class TagLifecycleTests(TagWorld world) : IClassFixture<TagWorld>
         Assert.Empty(await s.Tags.DeleteCategoryAsync(child.Id, TagWorld.Governance));
     }
 
+    [Theory]
+    [MemberData(nameof(TagWorld.Providers), MemberType = typeof(TagWorld))]
+    public async Task Approving_a_predictive_tag_without_enough_history_activates_it_and_says_why_it_has_no_scores(DatabaseProvider provider)
+    {
+        await using var db = world.For(provider).CreateContext();
+        var clock = new TagWorld.Clock(TagWorld.Now);
+        var assignments = new TagAssignments(db, clock);
+        var rules = new TagRuleEngine(db, assignments, clock);
+        var service = new TagService(db, rules, clock, new TagPredictions(db, assignments, clock));
+        var draft = Draft(Code("churn", provider), world.CoreCategory,
+            """{"model":{"target":"churn","horizonDays":90,"thresholds":[{"value":"high","min":0.5},{"value":"low","min":0}]}}""", TagKind.Predictive)
+            with { Values = [new("high", "高", "High"), new("low", "低", "Low")] };
+        var saved = await service.SaveAsync(null, draft, TagWorld.Governance);
+        Assert.True(saved.Ok, string.Join("; ", saved.Errors));
+        Assert.True((await service.SubmitAsync(saved.Tag!.Id, TagWorld.Governance)).Ok);
+        var approved = await service.ApproveAsync(saved.Tag.Id, null, TagWorld.Governance);
+        Assert.True(approved.Ok);
+        Assert.Equal(TagStatus.Active, (await db.Tags.AsNoTracking().SingleAsync(t => t.Id == saved.Tag.Id)).Status);
+        Assert.Contains("cannot be trained", approved.ComputeError);
+    }
+
+    [Fact]
+    public void A_failing_tag_computation_is_retried_after_a_growing_pause()
+    {
+        var backoff = new TagRefreshBackoff();
+        var now = TagWorld.Now;
+        Assert.True(backoff.MayTry(7, now));
+        Assert.Equal(now.AddMinutes(5), backoff.Failed(7, now));
+        Assert.False(backoff.MayTry(7, now.AddMinutes(4)));
+        Assert.True(backoff.MayTry(7, now.AddMinutes(5)));
+        Assert.Equal(now.AddMinutes(15), backoff.Failed(7, now.AddMinutes(5)));
+        for (var i = 0; i < 10; i++) backoff.Failed(7, now);
+        Assert.Equal(now.AddHours(6), backoff.Failed(7, now));
+        backoff.Succeeded(7);
+        Assert.True(backoff.MayTry(7, now));
+    }
+
     internal static async Task<int> ActivateAsync(TagWorld.Services s, TagDraft draft)
     {
         var saved = await s.Tags.SaveAsync(null, draft, TagWorld.Governance);

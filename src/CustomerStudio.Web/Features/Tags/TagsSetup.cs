@@ -16,6 +16,7 @@ public static class TagsSetup
         services.AddScoped<TagRuleEngine>();
         services.AddScoped<TagPredictions>();
         services.AddScoped<TagService>();
+        services.AddSingleton<TagRefreshBackoff>();
 
         var sweeps = builder.Configuration.GetValue("Tags:SweepSeconds", 60);
         services.AddQuartz(q =>
