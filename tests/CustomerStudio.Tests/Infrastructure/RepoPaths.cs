@@ -13,3 +13,28 @@ public static class RepoPaths
         throw new InvalidOperationException("CustomerStudio.sln not found above " + AppContext.BaseDirectory);
     }
 }
+
+/// <summary>The real-world data sets beside the repository (<c>../shared/data</c>), used from there and never copied in.</summary>
+public static class SharedData
+{
+    public static string Directory { get; } = Find();
+
+    public static string File(string relative)
+    {
+        var path = Path.Combine(Directory, relative);
+        return System.IO.File.Exists(path) ? path : throw new FileNotFoundException($"Shared data file {relative} not found under {Directory}.", path);
+    }
+
+    private static string Find()
+    {
+        var candidates = new[]
+        {
+            Environment.GetEnvironmentVariable("CUSTOMERSTUDIO_SHARED_DATA"),
+            Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "data")),
+            "/work/shared/data",
+        };
+        return candidates.FirstOrDefault(c => !string.IsNullOrEmpty(c) && System.IO.Directory.Exists(c))
+               ?? throw new DirectoryNotFoundException(
+                   "The shared data sets (../shared/data beside the repository) are missing; set CUSTOMERSTUDIO_SHARED_DATA to their folder.");
+    }
+}

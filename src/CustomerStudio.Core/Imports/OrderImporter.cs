@@ -1,0 +1,267 @@
+using System.Globalization;
+using CustomerStudio.Core.Customers;
+using CustomerStudio.Core.Data;
+using CustomerStudio.Core.Imports.Cleansing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace CustomerStudio.Core.Imports;
+
+/// <summary>
+/// Imports orders from a file of order lines (one row per line, as shops and the UCI Online Retail file export them),
+/// streaming, one transaction per batch with the job's progress, like <see cref="CustomerImporter"/>. Rows group into
+/// orders by order number; the customer is found by identity (created when unknown). An order number starting with
+/// "C" or a cancelled/refunded status is a refund. Orders that existed before the import are left alone, so importing
+/// a file twice stores each order once.
+/// Targets: <c>order_no</c>, <c>ordered_at</c>, <c>sku</c>, <c>product_name</c>, <c>quantity</c>, <c>unit_price</c>,
+/// <c>amount</c> (the order total, when the file has no lines), <c>status</c>, <c>currency</c>, <c>channel</c>, and the
+/// customer's identities (<c>external_id</c>, <c>phone</c>, <c>email</c>, <c>wechat_openid</c>).
+/// </summary>
+public sealed class OrderImporter(StudioDbContext db, TimeProvider clock)
+{
+    public int BatchSize { get; init; } = 10_000;
+
+    private sealed record Line(int Row, string OrderNo, DateTime? OrderedAt, (IdentityKind Kind, string Value)? Identity, string? Sku, string? Name,
+        decimal? Quantity, decimal? UnitPrice, decimal? Amount, OrderStatus? Status, string? Currency, string? Channel);
+
+    public async Task<ImportJob> RunAsync(long jobId, IEnumerable<ImportRow> rows, CancellationToken ct = default)
+    {
+        var job = await db.ImportJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, ct);
+        var plan = ImportPlan.FromJson(job.MappingJson);
+        var zone = await Workspace.WorkspaceTimeZone.LoadAsync(db, ct);
+        var phones = new PhoneCleaner(plan.DefaultRegion);
+        await SetStatusAsync(jobId, ImportStatus.Running, null, ct);
+        // Orders this import created: lines of one order split across batches join it; other existing orders are skipped.
+        var createdHere = new Dictionary<string, long>(StringComparer.Ordinal);
+        var batch = new List<ImportRow>(BatchSize);
+        try
+        {
+            foreach (var row in rows.Skip(job.ProcessedRows))
+            {
+                batch.Add(row);
+                if (batch.Count < BatchSize) continue;
+                await WriteBatchAsync(jobId, batch, plan, zone, phones, createdHere, ct);
+                batch.Clear();
+            }
+            if (batch.Count > 0) await WriteBatchAsync(jobId, batch, plan, zone, phones, createdHere, ct);
+            await SetStatusAsync(jobId, ImportStatus.Completed, null, CancellationToken.None);
+        }
+        catch (OperationCanceledException)
+        {
+            await SetStatusAsync(jobId, ImportStatus.Cancelled, null, CancellationToken.None);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            await SetStatusAsync(jobId, ImportStatus.Failed, ex.Message, CancellationToken.None);
+            throw;
+        }
+        return await db.ImportJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, CancellationToken.None);
+    }
+
+    private (Line? Line, List<RowProblem> Problems) Parse(ImportRow row, ImportPlan plan, TimeZoneInfo zone, PhoneCleaner phones)
+    {
+        var problems = new List<RowProblem>();
+        string? orderNo = null, sku = null, name = null, currency = null, channel = null;
+        DateTime? at = null;
+        decimal? quantity = null, price = null, amount = null;
+        OrderStatus? status = null;
+        (IdentityKind, string)? identity = null;
+        foreach (var column in plan.Columns)
+        {
+            var raw = column.Index < row.Cells.Length ? row.Cells[column.Index]?.Trim() : null;
+            if (string.IsNullOrEmpty(raw) || column.Target == "ignore") continue;
+            void Fail(string code, params string[] args) => problems.Add(new RowProblem(row.Line, column.Header, code, args));
+            decimal? Number()
+            {
+                if (decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var n)) return n;
+                Fail("InvalidNumber", raw);
+                return null;
+            }
+            switch (column.Target)
+            {
+                case "order_no": orderNo = raw; break;
+                case "ordered_at":
+                    var date = DateCleaner.Parse(raw);
+                    if (!date.Ok) Fail(date.Error!, date.Args);
+                    else at = date.Value!.Value.Kind == DateTimeKind.Utc ? date.Value : TimeZoneInfo.ConvertTimeToUtc(date.Value!.Value, zone);
+                    break;
+                case "sku": sku = raw; break;
+                case "product_name": name = raw.Length > 200 ? raw[..200] : raw; break;
+                case "quantity": quantity = Number(); break;
+                case "unit_price": price = Number(); break;
+                case "amount": amount = Number(); break;
+                case "currency": currency = raw.ToUpperInvariant(); break;
+                case "channel": channel = raw; break;
+                case "status":
+                    status = raw.ToLowerInvariant() switch
+                    {
+                        "paid" or "已支付" or "已付款" or "completed" or "完成" => OrderStatus.Paid,
+                        "pending" or "待支付" or "未付款" => OrderStatus.Pending,
+                        "cancelled" or "canceled" or "已取消" => OrderStatus.Cancelled,
+                        "refunded" or "已退款" or "退款" => OrderStatus.Refunded,
+                        _ => null,
+                    };
+                    if (status is null) Fail("InvalidStatus", raw);
+                    break;
+                case "external_id":
+                    var id = raw.EndsWith(".0", StringComparison.Ordinal) ? raw[..^2] : raw;
+                    identity ??= (IdentityKind.ExternalId, id);
+                    break;
+                case "phone":
+                    var phone = phones.Normalize(raw);
+                    if (!phone.Ok) Fail(phone.Error!, phone.Args); else identity ??= (IdentityKind.Phone, phone.Value!);
+                    break;
+                case "email":
+                    var email = EmailCleaner.Normalize(raw);
+                    if (!email.Ok) Fail(email.Error!, email.Args); else identity ??= (IdentityKind.Email, email.Value!);
+                    break;
+                case "wechat_openid": identity ??= (IdentityKind.WeChatOpenId, raw); break;
+            }
+        }
+        if (orderNo is null) problems.Add(new RowProblem(row.Line, "", "NoOrderNo"));
+        if (at is null && problems.Count == 0) problems.Add(new RowProblem(row.Line, "", "NoOrderDate"));
+        if (identity is null && problems.Count == 0) problems.Add(new RowProblem(row.Line, "", "NoIdentity"));
+        if (amount is null && (quantity is null || price is null) && problems.Count == 0) problems.Add(new RowProblem(row.Line, "", "NoAmount"));
+        return problems.Count > 0
+            ? (null, problems)
+            : (new Line(row.Line, orderNo!, at, identity, sku, name, quantity, price, amount, status, currency, channel), problems);
+    }
+
+    private async Task WriteBatchAsync(long jobId, List<ImportRow> rows, ImportPlan plan, TimeZoneInfo zone, PhoneCleaner phones,
+        Dictionary<string, long> createdHere, CancellationToken ct)
+    {
+        var problems = new List<RowProblem>();
+        var lines = new List<Line>();
+        foreach (var row in rows)
+        {
+            var (line, p) = Parse(row, plan, zone, phones);
+            if (line is null) problems.AddRange(p); else lines.Add(line);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.ImportJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, ImportStatus.Running), ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        // Customers by identity; unknown ones are created with that identity.
+        var identities = lines.Select(l => l.Identity!.Value).Distinct().ToList();
+        var known = new Dictionary<(IdentityKind, string), long>();
+        foreach (var chunk in identities.Select(i => i.Value).Distinct().Chunk(2_000))
+            foreach (var i in await db.CustomerIdentities.AsNoTracking().Where(i => chunk.Contains(i.Value)).Select(i => new { i.Kind, i.Value, i.CustomerId }).ToListAsync(ct))
+                known[(i.Kind, i.Value)] = i.CustomerId;
+        var firstSeen = lines.GroupBy(l => l.Identity!.Value).ToDictionary(g => g.Key, g => g.Min(l => l.OrderedAt!.Value));
+        var newCustomers = identities.Where(i => !known.ContainsKey(i)).Select(i => (Identity: i, Customer: new Customer
+        {
+            CreatedAt = firstSeen[i], UpdatedAt = now, LifecycleStage = LifecycleStage.Customer,
+            Phone = i.Kind == IdentityKind.Phone ? i.Value : null, Email = i.Kind == IdentityKind.Email ? i.Value : null,
+        })).ToList();
+        await InsertCustomersAsync(newCustomers.Select(n => n.Customer).ToList(), transaction, ct);
+        foreach (var (identity, customer) in newCustomers) known[identity] = customer.Id;
+        await ModelBulkInsert.InsertAsync(db, transaction, newCustomers.Select(n => new CustomerIdentity
+        {
+            CustomerId = n.Customer.Id, Kind = n.Identity.Kind, Value = n.Identity.Value, IsPrimary = true, CreatedAt = now,
+        }).ToList(), ct);
+
+        // Orders: new ones are written whole; lines of an order this import began in an earlier batch join it; orders
+        // that existed before the import are skipped.
+        var orderNos = lines.Select(l => l.OrderNo).Distinct().ToList();
+        var existing = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var chunk in orderNos.Chunk(2_000))
+            foreach (var o in await db.Orders.AsNoTracking().Where(o => chunk.Contains(o.OrderNo)).Select(o => new { o.OrderNo, o.Id }).ToListAsync(ct))
+                existing[o.OrderNo] = o.Id;
+        var created = 0;
+        var skipped = 0;
+        var orders = new List<Order>();
+        var continued = new List<(long OrderId, Line Line)>();
+        foreach (var group in lines.GroupBy(l => l.OrderNo))
+        {
+            if (existing.TryGetValue(group.Key, out var orderId))
+            {
+                if (createdHere.TryGetValue(group.Key, out var mine) && mine == orderId) continued.AddRange(group.Select(l => (orderId, l)));
+                else skipped += group.Count();
+                continue;
+            }
+            var first = group.First();
+            var refund = group.Key.StartsWith('C') && group.All(l => (l.Quantity ?? 0) <= 0);
+            orders.Add(new Order
+            {
+                CustomerId = known[first.Identity!.Value], OrderNo = group.Key, OrderedAt = first.OrderedAt!.Value,
+                Status = first.Status ?? (refund ? OrderStatus.Refunded : OrderStatus.Paid),
+                Currency = first.Currency ?? "CNY", Channel = first.Channel,
+                Amount = Math.Abs(first.Amount ?? group.Sum(l => (l.Quantity ?? 0) * (l.UnitPrice ?? 0))),
+                Lines = group.Where(l => l.Sku is not null || l.Quantity is not null)
+                    .Select(l => new OrderLine { Sku = l.Sku ?? "", Name = l.Name, Quantity = l.Quantity ?? 1, UnitPrice = l.UnitPrice ?? 0 }).ToList(),
+            });
+            created++;
+        }
+        await InsertOrdersAsync(orders, transaction, ct);
+        foreach (var o in orders) createdHere[o.OrderNo] = o.Id;
+        if (continued.Count > 0)
+        {
+            await ModelBulkInsert.InsertAsync(db, transaction, continued.Select(c => new OrderLine
+            {
+                OrderId = c.OrderId, Sku = c.Line.Sku ?? "", Name = c.Line.Name, Quantity = c.Line.Quantity ?? 1, UnitPrice = c.Line.UnitPrice ?? 0,
+            }).ToList(), ct);
+            foreach (var group in continued.GroupBy(c => c.OrderId))
+            {
+                var add = Math.Abs(group.Sum(c => (c.Line.Quantity ?? 0) * (c.Line.UnitPrice ?? 0)));
+                await db.Orders.Where(o => o.Id == group.Key).ExecuteUpdateAsync(u => u.SetProperty(o => o.Amount, o => o.Amount + add), ct);
+            }
+        }
+
+        await ModelBulkInsert.InsertAsync(db, transaction, problems.Select(p => new ImportRowError
+        {
+            ImportJobId = jobId, Line = p.Line, Field = p.Field, Reason = ImportMessages.Format(p.Code, p.Args),
+        }).ToList(), ct);
+        var rejected = problems.Select(p => p.Line).Distinct().Count();
+        await db.ImportJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u
+            .SetProperty(j => j.ProcessedRows, j => j.ProcessedRows + rows.Count)
+            .SetProperty(j => j.Created, j => j.Created + created)
+            .SetProperty(j => j.Skipped, j => j.Skipped + skipped)
+            .SetProperty(j => j.Rejected, j => j.Rejected + rejected), ct);
+        await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
+    private async Task InsertCustomersAsync(List<Customer> customers, IDbContextTransaction transaction, CancellationToken ct)
+    {
+        if (customers.Count == 0) return;
+        if (db.Database.IsSqlite())
+        {
+            var next = (await db.Customers.MaxAsync(c => (long?)c.Id, ct) ?? 0) + 1;
+            foreach (var c in customers) c.Id = next++;
+            ModelBulkInsert.Insert(db, db.Database.GetDbConnection(), transaction.GetDbTransaction(), customers, null, ct);
+            return;
+        }
+        db.Customers.AddRange(customers);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
+    private async Task InsertOrdersAsync(List<Order> orders, IDbContextTransaction transaction, CancellationToken ct)
+    {
+        if (orders.Count == 0) return;
+        if (db.Database.IsSqlite())
+        {
+            var nextOrder = (await db.Orders.MaxAsync(o => (long?)o.Id, ct) ?? 0) + 1;
+            foreach (var o in orders)
+            {
+                o.Id = nextOrder++;
+                foreach (var l in o.Lines) l.OrderId = o.Id;
+            }
+            ModelBulkInsert.Insert(db, db.Database.GetDbConnection(), transaction.GetDbTransaction(), orders, null, ct);
+            await ModelBulkInsert.InsertAsync(db, transaction, orders.SelectMany(o => o.Lines).ToList(), ct);
+            return;
+        }
+        db.Orders.AddRange(orders);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
+    private async Task SetStatusAsync(long jobId, ImportStatus status, string? error, CancellationToken ct)
+    {
+        var finished = status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Cancelled ? clock.GetUtcNow().UtcDateTime : (DateTime?)null;
+        await db.ImportJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u
+            .SetProperty(j => j.Status, status).SetProperty(j => j.Error, error).SetProperty(j => j.FinishedAt, finished), ct);
+    }
+}
