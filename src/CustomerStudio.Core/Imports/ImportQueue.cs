@@ -63,11 +63,12 @@ public sealed class ImportQueue
 /// </summary>
 public sealed class ImportService(StudioDbContext db, ImportFiles files, ImportQueue queue, TimeProvider clock)
 {
-    public async Task<ImportJob> StartAsync(Stream upload, string fileName, ImportPlan plan, Actor actor, CancellationToken ct = default)
+    public async Task<ImportJob> StartAsync(Stream upload, string fileName, ImportPlan plan, Actor actor, CancellationToken ct = default,
+        ImportKind kind = ImportKind.Customers)
     {
         var job = new ImportJob
         {
-            Kind = ImportKind.Customers, FileName = Path.GetFileName(fileName), Status = ImportStatus.Pending, MappingJson = plan.ToJson(),
+            Kind = kind, FileName = Path.GetFileName(fileName), Status = ImportStatus.Pending, MappingJson = plan.ToJson(),
             DedupePolicy = plan.Policy.ToString(), CreatedBy = actor.UserId ?? actor.UserName, CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.ImportJobs.Add(job);
@@ -187,8 +188,10 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, ImportQueue queue,
         }
         await using var stream = File.OpenRead(path);
         var (_, rows) = ImportRows.Read(stream, plan);
-        var importer = ActivatorUtilities.CreateInstance<CustomerImporter>(scope.ServiceProvider);
-        await importer.RunAsync(id, rows, null, ct);
+        if (job.Kind == ImportKind.Orders)
+            await ActivatorUtilities.CreateInstance<OrderImporter>(scope.ServiceProvider).RunAsync(id, rows, ct);
+        else
+            await ActivatorUtilities.CreateInstance<CustomerImporter>(scope.ServiceProvider).RunAsync(id, rows, null, ct);
         files.Delete(id, plan.Format);
     }
 }

@@ -43,7 +43,7 @@ public static class ImportsApi
             .WithName("PreviewImport")
             .WithSummary("Reads the start of a CSV or xlsx file: encoding, delimiter, header, the first 20 rows and a suggested target for each column.");
 
-        group.MapPost("/", async ([FromForm] IFormFile file, [FromForm] string plan, ImportService imports, HttpContext http, CancellationToken ct) =>
+        group.MapPost("/", async ([FromForm] IFormFile file, [FromForm] string plan, [FromForm] string? kind, ImportService imports, HttpContext http, CancellationToken ct) =>
             {
                 ImportPlan parsed;
                 try
@@ -55,13 +55,14 @@ public static class ImportsApi
                     return Results.BadRequest(new ApiErrors(ex.Message, 400, [new ApiError("plan" + (ex.Path is { Length: > 1 } p ? p[1..] : ""), "InvalidJson", ex.Message)]));
                 }
                 await using var stream = file.OpenReadStream();
-                var job = await imports.StartAsync(stream, file.FileName, parsed, http.User.ToActor(), ct);
+                var importKind = string.Equals(kind, "orders", StringComparison.OrdinalIgnoreCase) ? ImportKind.Orders : ImportKind.Customers;
+                var job = await imports.StartAsync(stream, file.FileName, parsed, http.User.ToActor(), ct, importKind);
                 return Results.Accepted($"/api/imports/{job.Id}", ImportJobBody.Of(job));
             })
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(ImportsSetup.MaxUploadBytes))
             .WithName("StartImport")
-            .WithSummary("Uploads a file with its plan (mapping, dedupe policy, delimiter, encoding) and starts the import in the background.");
+            .WithSummary("Uploads a file with its plan (mapping, dedupe policy, delimiter, encoding) and kind (customers, the default, or orders) and starts the import in the background.");
 
         group.MapGet("/", async (StudioDbContext db, CancellationToken ct) =>
                 (await db.ImportJobs.AsNoTracking().OrderByDescending(j => j.Id).Take(100).ToListAsync(ct)).Select(ImportJobBody.Of).ToList())
