@@ -87,12 +87,7 @@ public sealed class CustomerImporter(StudioDbContext db, TimeProvider clock)
         // Takes the write lock first on SQLite, so the ids read below stay ours until commit.
         await db.ImportJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, ImportStatus.Running), ct);
 
-        var values = groups.SelectMany(g => g.Identities.Select(i => i.Item2)).Distinct().ToList();
-        var known = new Dictionary<(IdentityKind, string), long>();
-        foreach (var chunk in values.Chunk(2_000))
-            foreach (var i in await db.CustomerIdentities.AsNoTracking().Where(i => chunk.Contains(i.Value))
-                         .Select(i => new { i.Kind, i.Value, i.CustomerId }).ToListAsync(ct))
-                known[(i.Kind, i.Value)] = i.CustomerId;
+        var known = await IdentityLookup.FindAsync(db, groups.SelectMany(g => g.Identities), ct);
 
         int createdCount = 0, updated = 0, merged = 0, skipped = 0;
         var newCustomers = new List<(Group Group, Customer Customer)>();

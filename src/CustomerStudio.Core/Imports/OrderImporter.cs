@@ -145,10 +145,7 @@ public sealed class OrderImporter(StudioDbContext db, TimeProvider clock)
 
         // Customers by identity; unknown ones are created with that identity.
         var identities = lines.Select(l => l.Identity!.Value).Distinct().ToList();
-        var known = new Dictionary<(IdentityKind, string), long>();
-        foreach (var chunk in identities.Select(i => i.Value).Distinct().Chunk(2_000))
-            foreach (var i in await db.CustomerIdentities.AsNoTracking().Where(i => chunk.Contains(i.Value)).Select(i => new { i.Kind, i.Value, i.CustomerId }).ToListAsync(ct))
-                known[(i.Kind, i.Value)] = i.CustomerId;
+        var known = await IdentityLookup.FindAsync(db, identities, ct);
         var firstSeen = lines.GroupBy(l => l.Identity!.Value).ToDictionary(g => g.Key, g => g.Min(l => l.OrderedAt!.Value));
         var newCustomers = identities.Where(i => !known.ContainsKey(i)).Select(i => (Identity: i, Customer: new Customer
         {
