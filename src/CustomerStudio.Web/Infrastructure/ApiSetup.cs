@@ -2,7 +2,9 @@ using CustomerStudio.Web.Features.Customers;
 using CustomerStudio.Web.Features.Diagnostics;
 using CustomerStudio.Web.Features.Home;
 using CustomerStudio.Web.Features.Imports;
+using CustomerStudio.Web.Features.Ingestion;
 using CustomerStudio.Web.Features.Segments;
+using CustomerStudio.Web.Features.Settings;
 using CustomerStudio.Web.Features.Tags;
 using Scalar.AspNetCore;
 
@@ -23,12 +25,14 @@ public static class ApiSetup
         builder.AddSegments();
         builder.AddTags();
         builder.AddImports();
+        builder.AddIngestion();
     }
 
     public static void MapStudioApi(this WebApplication app)
     {
         app.MapOpenApi().RequireAuthorization();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("CustomerStudio API")).RequireAuthorization();
+        app.MapIngestApi();
         // APIs answer with their own status codes and bodies; the HTML status pages are for browsers.
         var api = app.MapGroup("/api").RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Mvc.SkipStatusCodePagesAttribute());
         api.MapWorkspaceApi();
@@ -36,6 +40,7 @@ public static class ApiSetup
         api.MapDiagnosticsApi();
         api.MapSegmentsApi();
         api.MapImportsApi();
+        api.MapApiKeysApi();
         api.MapTagsApi();
         api.MapGet("/schemas/condition", () => Results.Text(Core.Conditions.ConditionSchema.Json, "application/schema+json"))
             .WithTags("Schemas").WithSummary("The JSON Schema of the condition language (version " + Core.Conditions.ConditionSchema.Version + ").");

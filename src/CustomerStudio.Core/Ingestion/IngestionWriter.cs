@@ -1,0 +1,461 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using CustomerStudio.Core.Customers;
+using CustomerStudio.Core.Data;
+using CustomerStudio.Core.Imports;
+using CustomerStudio.Core.Imports.Cleansing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CustomerStudio.Core.Ingestion;
+
+/// <summary>
+/// The one writer behind the ingestion API. Requests validate their items on their own thread, then hand them here;
+/// the writer stores waiting event batches together in one transaction (group commit: one disk flush for many
+/// requests), customers and orders one request per transaction, and answers each request only once its data is
+/// committed — "accepted" means durable. An idempotency key is stored in the same transaction as the data, so a
+/// retried batch returns the first answer and stores nothing twice. After each commit the new events go to
+/// <see cref="EventFeed"/> (real-time tags; journey triggers).
+/// </summary>
+public sealed class IngestionWriter(IServiceScopeFactory scopes, EventFeed feed, TimeProvider clock, ILogger<IngestionWriter> log) : BackgroundService
+{
+    /// <summary>Most events stored in one transaction; more wait for the next.</summary>
+    public const int MaxEventsPerCommit = 20_000;
+
+    private abstract class Work
+    {
+        public required string? IdempotencyScope { get; init; }
+        public required string? IdempotencyKey { get; init; }
+        public required int Received { get; init; }
+        public required List<IngestItemError> Errors { get; init; }
+        public TaskCompletionSource<IngestResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class EventWork : Work
+    {
+        public required List<(int Index, CustomerKey Customer, CustomerEvent Event)> Items { get; init; }
+    }
+
+    private sealed class CustomerWork : Work
+    {
+        public required List<(int Index, CustomerKey Customer, IncomingCustomer Fields, Cleaned Clean)> Items { get; init; }
+    }
+
+    private sealed class OrderWork : Work
+    {
+        public required List<(int Index, CustomerKey Customer, Order Order)> Items { get; init; }
+    }
+
+    /// <summary>The identities (normalized) or id an item names its customer by.</summary>
+    private sealed record CustomerKey(long? Id, IReadOnlyList<(IdentityKind Kind, string Value)> Identities);
+
+    private sealed record Cleaned(Gender? Gender, DateOnly? BirthDate, string? Province, string? City);
+
+    private readonly Channel<Work> _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(2_000) { SingleReader = true });
+    private readonly PhoneCleaner _phones = new();
+
+    // ------------------------------------------------------------------ entry points (request threads)
+
+    public Task<IngestResult> EventsAsync(IReadOnlyList<IncomingEvent> items, string? scope, string? key, CancellationToken ct)
+    {
+        var errors = new List<IngestItemError>();
+        var valid = new List<(int, CustomerKey, CustomerEvent)>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var before = errors.Count;
+            var customer = Key(item?.Customer, i, "customer", errors);
+            if (string.IsNullOrWhiteSpace(item?.Type)) errors.Add(Error(i, "type", "Required", "type"));
+            else if (item.Type.Length > 64) errors.Add(Error(i, "type", "TooLong", "64"));
+            if (item?.OccurredAt is { } at && (at.ToUniversalTime() > now.AddDays(1) || at.Year < 2000))
+                errors.Add(Error(i, "occurredAt", "InvalidDate", at.ToString("O", CultureInfo.InvariantCulture)));
+            var properties = new List<EventProperty>();
+            foreach (var (name, value) in item?.Properties ?? [])
+            {
+                if (name.Length is 0 or > 64) { errors.Add(Error(i, $"properties.{name}", "InvalidPropertyName", name)); continue; }
+                var text = value.ValueKind switch
+                {
+                    JsonValueKind.String => value.GetString(),
+                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+                    JsonValueKind.Null => null,
+                    _ => "\u0000",
+                };
+                if (text == "\u0000") errors.Add(Error(i, $"properties.{name}", "PropertyNotScalar", name));
+                else if (text?.Length > 200) errors.Add(Error(i, $"properties.{name}", "TooLong", "200"));
+                else properties.Add(new EventProperty { Key = name, Value = text });
+            }
+            if (errors.Count > before || customer is null) continue;
+            valid.Add((i, customer, new CustomerEvent
+            {
+                Type = item!.Type!.Trim(), OccurredAt = (item.OccurredAt?.ToUniversalTime() ?? now), ReceivedAt = now, Channel = item.Channel,
+                Properties = properties,
+                PropertiesJson = item.Properties is { Count: > 0 } ? JsonSerializer.Serialize(item.Properties) : null,
+            }));
+        }
+        return EnqueueAsync(new EventWork { IdempotencyScope = scope, IdempotencyKey = key, Received = items.Count, Errors = errors, Items = valid }, ct);
+    }
+
+    public Task<IngestResult> CustomersAsync(IReadOnlyList<IncomingCustomer> items, string? scope, string? key, CancellationToken ct)
+    {
+        var errors = new List<IngestItemError>();
+        var valid = new List<(int, CustomerKey, IncomingCustomer, Cleaned)>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var c = items[i];
+            var before = errors.Count;
+            var customer = Key(c is null ? null : new CustomerRef(null, c.ExternalId, c.Phone, c.Email, c.WechatOpenId, c.WechatUnionId), i, "", errors);
+            Gender? gender = null;
+            DateOnly? birth = null;
+            string? province = null;
+            if (c?.Gender is { } g) { var r = GenderCleaner.Normalize(g); if (r.Ok) gender = r.Value; else errors.Add(Error(i, "gender", r.Error!, r.Args)); }
+            if (c?.BirthDate is { } b) { var r = DateCleaner.ParseDate(b); if (r.Ok) birth = r.Value; else errors.Add(Error(i, "birthDate", r.Error!, r.Args)); }
+            if (c?.Province is { } p) { var r = RegionCleaner.Province(p); if (r.Ok) province = r.Value; else errors.Add(Error(i, "province", r.Error!, r.Args)); }
+            if (errors.Count > before || customer is null) continue;
+            valid.Add((i, customer, c!, new Cleaned(gender, birth, province, RegionCleaner.City(c!.City).Value)));
+        }
+        return EnqueueAsync(new CustomerWork { IdempotencyScope = scope, IdempotencyKey = key, Received = items.Count, Errors = errors, Items = valid }, ct);
+    }
+
+    public Task<IngestResult> OrdersAsync(IReadOnlyList<IncomingOrder> items, string? scope, string? key, CancellationToken ct)
+    {
+        var errors = new List<IngestItemError>();
+        var valid = new List<(int, CustomerKey, Order)>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var o = items[i];
+            var before = errors.Count;
+            var customer = Key(o?.Customer, i, "customer", errors);
+            if (string.IsNullOrWhiteSpace(o?.OrderNo)) errors.Add(Error(i, "orderNo", "Required", "orderNo"));
+            if (o?.Amount is null && o?.Lines is not { Count: > 0 }) errors.Add(Error(i, "amount", "NoAmount"));
+            if (o?.Amount is < 0) errors.Add(Error(i, "amount", "InvalidNumber", o.Amount.Value.ToString(CultureInfo.InvariantCulture)));
+            var status = o?.Status?.ToLowerInvariant() switch
+            {
+                null or "paid" => OrderStatus.Paid,
+                "pending" => OrderStatus.Pending,
+                "cancelled" or "canceled" => OrderStatus.Cancelled,
+                "refunded" => OrderStatus.Refunded,
+                _ => (OrderStatus?)null,
+            };
+            if (status is null) errors.Add(Error(i, "status", "InvalidStatus", o!.Status!));
+            if (errors.Count > before || customer is null) continue;
+            valid.Add((i, customer, new Order
+            {
+                OrderNo = o!.OrderNo!.Trim(), OrderedAt = o.OrderedAt?.ToUniversalTime() ?? now, Status = status!.Value,
+                Currency = (o.Currency ?? "CNY").ToUpperInvariant(), Channel = o.Channel,
+                Amount = o.Amount ?? o.Lines!.Sum(l => l.Quantity * l.UnitPrice),
+                Lines = (o.Lines ?? []).Select(l => new OrderLine { Sku = l.Sku ?? "", Name = l.Name, Quantity = l.Quantity, UnitPrice = l.UnitPrice }).ToList(),
+            }));
+        }
+        return EnqueueAsync(new OrderWork { IdempotencyScope = scope, IdempotencyKey = key, Received = items.Count, Errors = errors, Items = valid }, ct);
+    }
+
+    private async Task<IngestResult> EnqueueAsync(Work work, CancellationToken ct)
+    {
+        await _queue.Writer.WriteAsync(work, ct);
+        return await work.Done.Task.WaitAsync(ct);
+    }
+
+    private CustomerKey? Key(CustomerRef? r, int index, string path, List<IngestItemError> errors)
+    {
+        var at = path.Length == 0 ? "" : path + ".";
+        if (r is null) { errors.Add(Error(index, path.Length == 0 ? "externalId" : path, "NoIdentity")); return null; }
+        var identities = new List<(IdentityKind, string)>();
+        var before = errors.Count;
+        if (!string.IsNullOrWhiteSpace(r.ExternalId)) identities.Add((IdentityKind.ExternalId, r.ExternalId.Trim()));
+        if (r.Phone is not null)
+        {
+            var phone = _phones.Normalize(r.Phone);
+            if (phone.Ok && phone.Value is not null) identities.Add((IdentityKind.Phone, phone.Value));
+            else if (!phone.Ok) errors.Add(Error(index, at + "phone", phone.Error!, phone.Args));
+        }
+        if (r.Email is not null)
+        {
+            var email = EmailCleaner.Normalize(r.Email);
+            if (email.Ok && email.Value is not null) identities.Add((IdentityKind.Email, email.Value));
+            else if (!email.Ok) errors.Add(Error(index, at + "email", email.Error!, email.Args));
+        }
+        if (!string.IsNullOrWhiteSpace(r.WechatOpenId)) identities.Add((IdentityKind.WeChatOpenId, r.WechatOpenId.Trim()));
+        if (!string.IsNullOrWhiteSpace(r.WechatUnionId)) identities.Add((IdentityKind.WeChatUnionId, r.WechatUnionId.Trim()));
+        if (errors.Count > before) return null;
+        if (r.Id is null && identities.Count == 0) { errors.Add(Error(index, path.Length == 0 ? "externalId" : path, "NoIdentity")); return null; }
+        return new CustomerKey(r.Id, identities);
+    }
+
+    private static IngestItemError Error(int index, string path, string code, params string[] args) =>
+        new(index, path, code, ImportMessages.Format(code, args));
+
+    // ------------------------------------------------------------------ the writer loop
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var pending = new List<Work>();
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        {
+            pending.Clear();
+            if (!_queue.Reader.TryRead(out var first)) continue;
+            pending.Add(first);
+            // Event batches waiting behind this one join its transaction.
+            if (first is EventWork)
+            {
+                var events = ((EventWork)first).Items.Count;
+                while (events < MaxEventsPerCommit && _queue.Reader.TryPeek(out var next) && next is EventWork e && _queue.Reader.TryRead(out _))
+                {
+                    pending.Add(e);
+                    events += e.Items.Count;
+                }
+            }
+            try
+            {
+                var results = await WriteAsync(pending, stoppingToken);
+                for (var i = 0; i < pending.Count; i++) pending[i].Done.TrySetResult(results[i]);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                log.LogError(ex, "Ingestion write of {Count} requests failed", pending.Count);
+                foreach (var work in pending) work.Done.TrySetException(ex);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    private async Task<IngestResult[]> WriteAsync(List<Work> works, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StudioDbContext>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var results = new IngestResult?[works.Count];
+        var stored = new List<(long CustomerId, string Type)>();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // A retry of a committed request gets the first answer back and stores nothing.
+        for (var i = 0; i < works.Count; i++)
+            if (works[i].IdempotencyKey is { } key
+                && await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Scope == works[i].IdempotencyScope && r.Key == key, ct) is { } record)
+                results[i] = JsonSerializer.Deserialize<IngestResult>(record.ResponseJson!)! with { Duplicates = works[i].Received };
+
+        var live = Enumerable.Range(0, works.Count).Where(i => results[i] is null).ToList();
+        var keys = live.SelectMany(i => works[i] switch
+        {
+            EventWork e => e.Items.Select(x => x.Customer),
+            CustomerWork c => c.Items.Select(x => x.Customer),
+            OrderWork o => o.Items.Select(x => x.Customer),
+            _ => [],
+        }).ToList();
+        var (customerOf, created) = await ResolveCustomersAsync(db, transaction, keys, now, ct);
+
+        foreach (var i in live)
+        {
+            var work = works[i];
+            var accepted = 0;
+            var updated = 0;
+            var duplicates = 0;
+            var errors = new List<IngestItemError>(work.Errors);
+            // An item naming only a customer id that does not exist is refused; the others go on.
+            bool Known(int index, CustomerKey key)
+            {
+                if (customerOf.ContainsKey(key)) return true;
+                errors.Add(Error(index, "customer.id", "UnknownCustomer", key.Id?.ToString(CultureInfo.InvariantCulture) ?? ""));
+                return false;
+            }
+            switch (work)
+            {
+                case EventWork e:
+                    e.Items.RemoveAll(x => !Known(x.Index, x.Customer));
+                    foreach (var (_, customer, ev) in e.Items) ev.CustomerId = customerOf[customer];
+                    accepted = e.Items.Count;
+                    break;
+                case CustomerWork c:
+                    updated = await UpdateCustomersAsync(db, c, customerOf, now, ct);
+                    accepted = c.Items.Count;
+                    break;
+                case OrderWork o:
+                    o.Items.RemoveAll(x => !Known(x.Index, x.Customer));
+                    (accepted, duplicates) = await StoreOrdersAsync(db, transaction, o, customerOf, ct);
+                    break;
+            }
+            var mine = (work switch
+            {
+                EventWork e => e.Items.Select(x => x.Customer),
+                CustomerWork c => c.Items.Select(x => x.Customer),
+                OrderWork o => o.Items.Select(x => x.Customer),
+                _ => [],
+            }).Select(k => customerOf[k]).Distinct().Count(created.Contains);
+            results[i] = new IngestResult(work.Received, accepted, mine, updated, duplicates, errors.OrderBy(x => x.Index).ToList());
+        }
+
+        var events = live.Select(i => works[i]).OfType<EventWork>().SelectMany(e => e.Items.Select(x => x.Event)).ToList();
+        await InsertEventsAsync(db, transaction, events, ct);
+        stored.AddRange(events.Select(e => (e.CustomerId, e.Type)));
+
+        foreach (var i in live.Where(i => works[i].IdempotencyKey is not null))
+            db.IdempotencyRecords.Add(new Imports.IdempotencyRecord
+            {
+                Scope = works[i].IdempotencyScope ?? "", Key = works[i].IdempotencyKey!, CreatedAt = now,
+                ResponseJson = JsonSerializer.Serialize(results[i]),
+            });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        if (stored.Count > 0) feed.Publish(stored);
+        return results.Select(r => r!).ToArray();
+    }
+
+    /// <summary>
+    /// Finds each key's customer (by id, following merges, or by any identity) and creates the missing ones with all their
+    /// identities. Returns the customer per key (a key naming only an unknown id has none) and the ids created.
+    /// </summary>
+    private static async Task<(Dictionary<CustomerKey, long> CustomerOf, HashSet<long> Created)> ResolveCustomersAsync(
+        StudioDbContext db, IDbContextTransaction transaction, List<CustomerKey> keys, DateTime now, CancellationToken ct)
+    {
+        var result = new Dictionary<CustomerKey, long>();
+        var created = new HashSet<long>();
+        var ids = keys.Where(k => k.Id is not null).Select(k => k.Id!.Value).Distinct().ToList();
+        var byId = new Dictionary<long, long?>();
+        foreach (var chunk in ids.Chunk(2_000))
+            foreach (var c in await db.Customers.AsNoTracking().Where(c => chunk.Contains(c.Id)).Select(c => new { c.Id, c.MergedIntoId }).ToListAsync(ct))
+                byId[c.Id] = c.MergedIntoId;
+        var known = await IdentityLookup.FindAsync(db, keys.SelectMany(k => k.Identities), ct);
+
+        var fresh = new List<(CustomerKey Key, Customer Customer)>();
+        foreach (var key in keys.Distinct())
+        {
+            if (key.Id is { } id && byId.TryGetValue(id, out var merged)) { result[key] = merged ?? id; continue; }
+            if (key.Identities.Count == 0) continue;
+            var match = key.Identities.Where(known.ContainsKey).Select(i => known[i]).Order().FirstOrDefault();
+            if (match != 0) { result[key] = match; continue; }
+            var customer = new Customer { CreatedAt = now, UpdatedAt = now };
+            fresh.Add((key, customer));
+        }
+        if (fresh.Count == 0) return (result, created);
+
+        // Two items naming the same new identity get one customer.
+        var owner = new Dictionary<(IdentityKind, string), Customer>();
+        var distinct = new List<(CustomerKey Key, Customer Customer)>();
+        foreach (var (key, customer) in fresh)
+        {
+            var existing = key.Identities.Where(owner.ContainsKey).Select(i => owner[i]).FirstOrDefault();
+            var target = existing ?? customer;
+            if (existing is null) distinct.Add((key, customer));
+            foreach (var identity in key.Identities) owner.TryAdd(identity, target);
+            foreach (var identity in key.Identities)
+            {
+                if (identity.Kind == IdentityKind.Phone) target.Phone ??= identity.Value;
+                if (identity.Kind == IdentityKind.Email) target.Email ??= identity.Value;
+            }
+        }
+        var customers = distinct.Select(d => d.Customer).ToList();
+        if (db.Database.IsSqlite())
+        {
+            var next = (await db.Customers.MaxAsync(c => (long?)c.Id, ct) ?? 0) + 1;
+            foreach (var c in customers) c.Id = next++;
+            ModelBulkInsert.Insert(db, db.Database.GetDbConnection(), transaction.GetDbTransaction(), customers, null, ct);
+        }
+        else
+        {
+            db.Customers.AddRange(customers);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+        var primaries = new HashSet<(long, IdentityKind)>();
+        await ModelBulkInsert.InsertAsync(db, transaction, owner.Select(o => new CustomerIdentity
+        {
+            CustomerId = o.Value.Id, Kind = o.Key.Item1, Value = o.Key.Item2, CreatedAt = now, IsPrimary = primaries.Add((o.Value.Id, o.Key.Item1)),
+        }).ToList(), ct);
+        foreach (var (key, _) in fresh) result[key] = owner[key.Identities[0]].Id;
+        created.UnionWith(customers.Select(c => c.Id));
+        return (result, created);
+    }
+
+    private static async Task<int> UpdateCustomersAsync(StudioDbContext db, CustomerWork work, Dictionary<CustomerKey, long> customerOf,
+        DateTime now, CancellationToken ct)
+    {
+        var ids = work.Items.Select(x => customerOf[x.Customer]).Distinct().ToList();
+        var tracked = await db.Customers.Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var updated = 0;
+        foreach (var (_, key, fields, clean) in work.Items)
+        {
+            var c = tracked[customerOf[key]];
+            var before = (c.Name, c.Gender, c.BirthDate, c.Province, c.City, c.Company, c.Industry, c.SourceChannel);
+            if (fields.Name is { } name) c.Name = name.Trim();
+            if (clean.Gender is { } gender) c.Gender = gender;
+            if (clean.BirthDate is { } birth) c.BirthDate = birth;
+            if (clean.Province is { } province) c.Province = province;
+            if (clean.City is { } city) c.City = city;
+            if (fields.Company is { } company) c.Company = company.Trim();
+            if (fields.Industry is { } industry) c.Industry = industry.Trim();
+            if (fields.SourceChannel is { } source) c.SourceChannel = source.Trim();
+            if (before != (c.Name, c.Gender, c.BirthDate, c.Province, c.City, c.Company, c.Industry, c.SourceChannel))
+            {
+                c.UpdatedAt = now;
+                if (c.CreatedAt != now) updated++;
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return updated;
+    }
+
+    private static async Task<(int Accepted, int Duplicates)> StoreOrdersAsync(StudioDbContext db, IDbContextTransaction transaction, OrderWork work,
+        Dictionary<CustomerKey, long> customerOf, CancellationToken ct)
+    {
+        var numbers = work.Items.Select(x => x.Order.OrderNo).Distinct().ToList();
+        var existing = (await db.Orders.AsNoTracking().Where(o => numbers.Contains(o.OrderNo)).Select(o => o.OrderNo).ToListAsync(ct)).ToHashSet();
+        var orders = new List<Order>();
+        var duplicates = 0;
+        foreach (var (_, key, order) in work.Items)
+        {
+            // An order number is stored once: a resent order is a duplicate, not an error.
+            if (!existing.Add(order.OrderNo)) { duplicates++; continue; }
+            order.CustomerId = customerOf[key];
+            orders.Add(order);
+        }
+        if (db.Database.IsSqlite())
+        {
+            var next = (await db.Orders.MaxAsync(o => (long?)o.Id, ct) ?? 0) + 1;
+            foreach (var o in orders)
+            {
+                o.Id = next++;
+                foreach (var l in o.Lines) l.OrderId = o.Id;
+            }
+            ModelBulkInsert.Insert(db, db.Database.GetDbConnection(), transaction.GetDbTransaction(), orders, null, ct);
+            await ModelBulkInsert.InsertAsync(db, transaction, orders.SelectMany(o => o.Lines).ToList(), ct);
+        }
+        else if (orders.Count > 0)
+        {
+            db.Orders.AddRange(orders);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+        return (orders.Count, duplicates);
+    }
+
+    private static async Task InsertEventsAsync(StudioDbContext db, IDbContextTransaction transaction, List<CustomerEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0) return;
+        if (db.Database.IsSqlite())
+        {
+            var next = (await db.Events.MaxAsync(e => (long?)e.Id, ct) ?? 0) + 1;
+            foreach (var e in events)
+            {
+                e.Id = next++;
+                foreach (var p in e.Properties) p.EventId = e.Id;
+            }
+            ModelBulkInsert.Insert(db, db.Database.GetDbConnection(), transaction.GetDbTransaction(), events, null, ct);
+            await ModelBulkInsert.InsertAsync(db, transaction, events.SelectMany(e => e.Properties).ToList(), ct);
+            return;
+        }
+        db.Events.AddRange(events);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+}

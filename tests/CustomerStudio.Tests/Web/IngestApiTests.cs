@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using CustomerStudio.Core.Data;
+using CustomerStudio.Core.Tags;
+using CustomerStudio.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerStudio.Tests.Web;
+
+/// <summary>The ingestion API with real API keys on the real app: scopes, per-item errors, idempotency, limits, real-time tags.</summary>
+public class IngestApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixture>
+{
+    private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private async Task<(int Id, string Secret)> KeyAsync(params string[] scopes)
+    {
+        var admin = await app.Factory.SignedInAsync(StudioAppFactory.Admin);
+        var response = await admin.PostAsync("/api/settings/api-keys", Body($$"""{"name":"test {{Guid.NewGuid():N}}","scopes":[{{string.Join(",", scopes.Select(s => $"\"{s}\""))}}]}"""));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return (json["key"]!["id"]!.GetValue<int>(), json["secret"]!.GetValue<string>());
+    }
+
+    private HttpClient Machine(string secret)
+    {
+        var client = app.Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return client;
+    }
+
+    private T Db<T>(Func<StudioDbContext, T> read)
+    {
+        using var scope = app.Factory.Services.CreateScope();
+        return read(scope.ServiceProvider.GetRequiredService<StudioDbContext>());
+    }
+
+    [Fact]
+    public async Task A_batch_stores_its_good_events_and_answers_for_each_bad_one()
+    {
+        var (_, secret) = await KeyAsync("ingest:events");
+        var ext = "ing-" + Guid.NewGuid().ToString("N")[..8];
+        var response = await Machine(secret).PostAsync("/api/ingest/events", Body($$$$"""
+            [
+              {"customer":{"externalId":"{{{{ext}}}}"},"type":"page_view","channel":"web","properties":{"path":"/pricing","count":3}},
+              {"customer":{"externalId":"{{{{ext}}}}"},"type":"page_view","occurredAt":"2026-11-20T08:00:00Z"},
+              {"customer":{"phone":"12345"},"type":"page_view"},
+              {"customer":{"externalId":"{{{{ext}}}}"}},
+              {"type":"app_open"},
+              {"customer":{"externalId":"{{{{ext}}}}"},"type":"x","properties":{"nested":{"a":1}}}
+            ]
+            """));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal((6, 2, 1), (result["received"]!.GetValue<int>(), result["accepted"]!.GetValue<int>(), result["customersCreated"]!.GetValue<int>()));
+        var errors = result["errors"]!.AsArray().Select(e => (e!["index"]!.GetValue<int>(), e["path"]!.GetValue<string>(), e["code"]!.GetValue<string>())).ToList();
+        Assert.Equal([(2, "customer.phone", "InvalidPhone"), (3, "type", "Required"), (4, "customer", "NoIdentity"), (5, "properties.nested", "PropertyNotScalar")], errors);
+
+        var stored = Db(db => db.Events.Include(e => e.Properties)
+            .Where(e => db.CustomerIdentities.Any(i => i.Value == ext && i.CustomerId == e.CustomerId)).OrderBy(e => e.Id).ToList());
+        Assert.Equal(2, stored.Count);
+        Assert.Equal(["count=3", "path=/pricing"], stored[0].Properties.Select(p => $"{p.Key}={p.Value}").Order());
+        Assert.Equal(new DateTime(2026, 11, 20, 8, 0, 0, DateTimeKind.Utc), stored[1].OccurredAt);
+    }
+
+    [Fact]
+    public async Task A_retried_batch_with_the_same_idempotency_key_is_stored_once()
+    {
+        var (_, secret) = await KeyAsync("ingest:events");
+        var client = Machine(secret);
+        var ext = "idem-" + Guid.NewGuid().ToString("N")[..8];
+        var body = $$"""[{"customer":{"externalId":"{{ext}}"},"type":"page_view"},{"customer":{"externalId":"{{ext}}"},"type":"search"}]""";
+        var key = Guid.NewGuid().ToString();
+        Task<HttpResponseMessage> Send() => client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/ingest/events") { Content = Body(body), Headers = { { "Idempotency-Key", key } } });
+        var first = await Send();
+        var second = await Send();
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
+        Assert.True(second.Headers.Contains("Idempotent-Replay"));
+        Assert.Equal(2, JsonNode.Parse(await second.Content.ReadAsStringAsync())!["accepted"]!.GetValue<int>());
+        Assert.Equal(2, Db(db => db.Events.Count(e => db.CustomerIdentities.Any(i => i.Value == ext && i.CustomerId == e.CustomerId))));
+    }
+
+    [Fact]
+    public async Task Customers_upsert_by_identity_and_orders_are_stored_once_per_order_number()
+    {
+        var (_, secret) = await KeyAsync("ingest:customers", "ingest:orders");
+        var client = Machine(secret);
+        var email = $"Ingest.{Guid.NewGuid():N}@Example.com";
+        var created = JsonNode.Parse(await (await client.PostAsync("/api/ingest/customers", Body($$"""{"email":"{{email}}","name":"钱七","province":"浙江省","gender":"女"}"""))).Content.ReadAsStringAsync())!;
+        Assert.Equal((1, 1), (created["accepted"]!.GetValue<int>(), created["customersCreated"]!.GetValue<int>()));
+        var updated = JsonNode.Parse(await (await client.PostAsync("/api/ingest/customers", Body($$"""[{"email":"{{email.ToUpperInvariant()}}","city":"杭州市"}]"""))).Content.ReadAsStringAsync())!;
+        Assert.Equal((0, 1), (updated["customersCreated"]!.GetValue<int>(), updated["customersUpdated"]!.GetValue<int>()));
+        var customer = Db(db => db.Customers.Single(c => c.Email == email.ToLowerInvariant()));
+        Assert.Equal(("钱七", "浙江", "杭州", Core.Customers.Gender.Female), (customer.Name, customer.Province, customer.City, customer.Gender));
+
+        var orderNo = "API-" + Guid.NewGuid().ToString("N")[..10];
+        var order = $$"""{"customer":{"email":"{{email}}"},"orderNo":"{{orderNo}}","lines":[{"sku":"A","quantity":2,"unitPrice":10.5}]}""";
+        var once = JsonNode.Parse(await (await client.PostAsync("/api/ingest/orders", Body(order))).Content.ReadAsStringAsync())!;
+        var twice = JsonNode.Parse(await (await client.PostAsync("/api/ingest/orders", Body(order))).Content.ReadAsStringAsync())!;
+        Assert.Equal((1, 0, 1), (once["accepted"]!.GetValue<int>(), twice["accepted"]!.GetValue<int>(), twice["duplicates"]!.GetValue<int>()));
+        Assert.Equal(21m, Db(db => db.Orders.Where(o => o.OrderNo == orderNo).Select(o => o.Amount).Single()));
+        Assert.Equal(customer.Id, Db(db => db.Orders.Single(o => o.OrderNo == orderNo).CustomerId));
+    }
+
+    [Fact]
+    public async Task Keys_are_scoped_revocable_and_limited()
+    {
+        var (id, secret) = await KeyAsync("ingest:events");
+        var client = Machine(secret);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync("/api/ingest/customers", Body("""{"externalId":"x"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Machine("csk_not-a-key").PostAsync("/api/ingest/events", Body("[]"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Factory.CreateClient().PostAsync("/api/ingest/events", Body("[]"))).StatusCode);
+
+        var tooMany = "[" + string.Join(",", Enumerable.Repeat("""{"customer":{"externalId":"x"},"type":"t"}""", 5_001)) + "]";
+        var refused = await client.PostAsync("/api/ingest/events", Body(tooMany));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Contains("5001", await refused.Content.ReadAsStringAsync());
+        var huge = await client.PostAsync("/api/ingest/events", Body("[" + new string(' ', 9 << 20) + "]"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 400).Select(_ => client.PostAsync("/api/ingest/events", Body("{}"))));
+        var limited = burst.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(limited);
+        Assert.True(limited[0].Headers.RetryAfter is not null);
+
+        var admin = await app.Factory.SignedInAsync(StudioAppFactory.Admin);
+        var list = await admin.GetStringAsync("/api/settings/api-keys");
+        Assert.DoesNotContain(secret, list);
+        Assert.Contains(secret[..12], list);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/settings/api-keys/{id}")).StatusCode);
+        await Task.Delay(1_100); // let the rate-limit bucket refill
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/api/ingest/events", Body("{}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.Factory.SignedInAsync(StudioAppFactory.Marketer)).GetAsync("/api/settings/api-keys")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_incoming_event_puts_the_customer_in_a_real_time_tag()
+    {
+        var code = "rt_" + Guid.NewGuid().ToString("N")[..8];
+        using (var scope = app.Factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StudioDbContext>();
+            var category = db.TagCategories.First();
+            db.Tags.Add(new Tag
+            {
+                CategoryId = category.Id, Code = code, NameZh = "刚申请演示", NameEn = "Just requested a demo", Kind = TagKind.Rule, Status = TagStatus.Active,
+                RefreshRule = RefreshRule.RealTime, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow, LastComputedAt = DateTime.UtcNow,
+                DefinitionJson = """{"rules":[{"condition":{"event":"demo_request_rt","within":"P1D"}}]}""",
+            });
+            await db.SaveChangesAsync();
+        }
+        var (_, secret) = await KeyAsync("ingest:events");
+        var ext = "rt-" + Guid.NewGuid().ToString("N")[..8];
+        Assert.Equal(HttpStatusCode.OK, (await Machine(secret).PostAsync("/api/ingest/events", Body($$"""{"customer":{"externalId":"{{ext}}"},"type":"demo_request_rt"}"""))).StatusCode);
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var tagged = false;
+        while (!tagged && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(250);
+            tagged = Db(db => db.TagAssignments.Any(a => a.Source == AssignmentSource.Rule && db.Tags.Any(t => t.Id == a.TagId && t.Code == code)
+                                                           && db.CustomerIdentities.Any(i => i.Value == ext && i.CustomerId == a.CustomerId)));
+        }
+        Assert.True(tagged, "the real-time tag was not assigned within 20 s");
+    }
+}
