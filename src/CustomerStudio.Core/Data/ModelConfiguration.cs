@@ -502,6 +502,7 @@ internal sealed class WorkspaceSettingsConfiguration : IEntityTypeConfiguration<
         b.Property(x => x.TimeZone).HasMaxLength(Len.Code);
         b.Property(x => x.DefaultCulture).HasMaxLength(16);
         b.Property(x => x.DefaultCountry).HasMaxLength(2);
+        b.Property(x => x.RfmWindowDays).HasDefaultValue(365).HasSentinel(0);
     }
 }
 

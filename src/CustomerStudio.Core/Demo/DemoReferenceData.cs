@@ -274,6 +274,7 @@ internal static class DemoReferenceData
     public const string EmailEngaged = "email_engaged";
     public const string Dormant = "dormant";
     public const string ChurnRisk = "churn_risk";
+    public const string RfmSegment = "rfm_segment";
 
     public static readonly TagDef[] Tags =
     [
@@ -339,6 +340,24 @@ internal static class DemoReferenceData
             """
             {"model":{"target":"churn","horizonDays":90,"retrainDays":7,"thresholds":[
               {"value":"high","min":0.6},{"value":"medium","min":0.3},{"value":"low","min":0}]}}
+            """),
+        new(RfmSegment, "purchase_value", "RFM客户分层", "RFM segment",
+            "按近365天的最近购买、购买频次、消费金额五分位打分（1–5），R/F/M 各以 ≥3 为高，分为八类。", "orders (RFM)",
+            TagKind.Rule, RefreshRule.Daily, null, 30,
+            [new("important_value", "重要价值客户", "Champions"), new("important_keep", "重要保持客户", "Loyal, slipping away"),
+             new("important_develop", "重要发展客户", "Big spenders to develop"), new("important_retain", "重要挽留客户", "Can't lose them"),
+             new("general_value", "一般价值客户", "Frequent small spenders"), new("general_keep", "一般保持客户", "At risk"),
+             new("general_develop", "一般发展客户", "New customers"), new("general_retain", "一般挽留客户", "Hibernating")],
+            """
+            {"match":"first","rules":[
+              {"value":"important_value","condition":{"rfm":"segment","op":"eq","value":"important_value"}},
+              {"value":"important_keep","condition":{"rfm":"segment","op":"eq","value":"important_keep"}},
+              {"value":"important_develop","condition":{"rfm":"segment","op":"eq","value":"important_develop"}},
+              {"value":"important_retain","condition":{"rfm":"segment","op":"eq","value":"important_retain"}},
+              {"value":"general_value","condition":{"rfm":"segment","op":"eq","value":"general_value"}},
+              {"value":"general_keep","condition":{"rfm":"segment","op":"eq","value":"general_keep"}},
+              {"value":"general_develop","condition":{"rfm":"segment","op":"eq","value":"general_develop"}},
+              {"value":"general_retain","condition":{"rfm":"segment","op":"eq","value":"general_retain"}}]}
             """),
     ];
 }

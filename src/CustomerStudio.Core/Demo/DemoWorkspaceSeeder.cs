@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using CustomerStudio.Core.Customers;
 using CustomerStudio.Core.Data;
+using CustomerStudio.Core.Scoring;
 using CustomerStudio.Core.Tags;
 using CustomerStudio.Core.Workspace;
 using Microsoft.EntityFrameworkCore;
@@ -65,6 +66,14 @@ public sealed class DemoWorkspaceSeeder(StudioDbContext db, ILogger<DemoWorkspac
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
 
+        // RFM scores and the RFM class tag, as of the end of the demo history.
+        var asOf = new FixedTime(now);
+        await new RfmScoring(db, asOf).ComputeAsync(ct: ct);
+        var rfmAssigned = 0;
+        if (taxonomy.TagIds.TryGetValue(DemoReferenceData.RfmSegment, out var rfmTag))
+            rfmAssigned = (await new TagRuleEngine(db, new TagAssignments(db, asOf), asOf).RecomputeAsync(rfmTag, ct)).Added;
+        db.ChangeTracker.Clear();
+
         var result = new DemoSeedResult(
             Skipped: false,
             Customers: data.Customers.Count,
@@ -76,7 +85,7 @@ public sealed class DemoWorkspaceSeeder(StudioDbContext db, ILogger<DemoWorkspac
             TagCategories: taxonomy.CategoriesCreated,
             Tags: taxonomy.TagsCreated,
             TagValues: taxonomy.ValuesCreated,
-            TagAssignments: assignments.Count,
+            TagAssignments: assignments.Count + rfmAssigned,
             Elapsed: clock.Elapsed);
         logger.LogInformation(
             "Seeding demo workspace: done in {Seconds:F1} s ({Customers} customers, {Identities} identities, {Events} events, " +
@@ -274,4 +283,9 @@ public sealed class DemoWorkspaceSeeder(StudioDbContext db, ILogger<DemoWorkspac
 
     private void Progress(string label, int done, int total, Stopwatch clock) =>
         logger.LogInformation("Seeding demo workspace: {Label} {Done}/{Total} ({Seconds:F1} s)", label, done, total, clock.Elapsed.TotalSeconds);
+
+    private sealed class FixedTime(DateTime utcNow) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => DateTime.SpecifyKind(utcNow, DateTimeKind.Utc);
+    }
 }

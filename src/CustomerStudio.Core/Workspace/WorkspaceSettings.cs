@@ -13,4 +13,8 @@ public class WorkspaceSettings
     public int? QuietHoursEnd { get; set; }
     public int? DailyMessageCap { get; set; }
     public DateTime? DemoSeededAt { get; set; }
+    /// <summary>Days of orders RFM looks at.</summary>
+    public int RfmWindowDays { get; set; } = 365;
+    /// <summary>Lead scoring rules as JSON (points per event and attribute, decay, MQL/SQL thresholds); null: the defaults.</summary>
+    public string? LeadScoringJson { get; set; }
 }

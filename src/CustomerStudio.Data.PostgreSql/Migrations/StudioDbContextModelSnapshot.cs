@@ -1807,6 +1807,9 @@ namespace CustomerStudio.Data.PostgreSql.Migrations
                     b.Property<DateTime?>("DemoSeededAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("LeadScoringJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1817,6 +1820,11 @@ namespace CustomerStudio.Data.PostgreSql.Migrations
 
                     b.Property<int?>("QuietHoursStart")
                         .HasColumnType("integer");
+
+                    b.Property<int>("RfmWindowDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(365);
 
                     b.Property<string>("TimeZone")
                         .IsRequired()

@@ -1808,6 +1808,9 @@ namespace CustomerStudio.Data.SqlServer.Migrations
                     b.Property<DateTime?>("DemoSeededAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<string>("LeadScoringJson")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1818,6 +1821,11 @@ namespace CustomerStudio.Data.SqlServer.Migrations
 
                     b.Property<int?>("QuietHoursStart")
                         .HasColumnType("int");
+
+                    b.Property<int>("RfmWindowDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int")
+                        .HasDefaultValue(365);
 
                     b.Property<string>("TimeZone")
                         .IsRequired()

@@ -1584,3 +1584,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124091155_Scoring'
+)
+BEGIN
+    ALTER TABLE [WorkspaceSettings] ADD [LeadScoringJson] nvarchar(max) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124091155_Scoring'
+)
+BEGIN
+    ALTER TABLE [WorkspaceSettings] ADD [RfmWindowDays] int NOT NULL DEFAULT 365;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124091155_Scoring'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124091155_Scoring', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

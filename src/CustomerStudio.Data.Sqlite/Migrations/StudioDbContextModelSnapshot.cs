@@ -1736,6 +1736,9 @@ namespace CustomerStudio.Data.Sqlite.Migrations
                     b.Property<DateTime?>("DemoSeededAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LeadScoringJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1746,6 +1749,11 @@ namespace CustomerStudio.Data.Sqlite.Migrations
 
                     b.Property<int?>("QuietHoursStart")
                         .HasColumnType("INTEGER");
+
+                    b.Property<int>("RfmWindowDays")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(365);
 
                     b.Property<string>("TimeZone")
                         .IsRequired()

@@ -3,6 +3,7 @@ using CustomerStudio.Web.Features.Diagnostics;
 using CustomerStudio.Web.Features.Home;
 using CustomerStudio.Web.Features.Imports;
 using CustomerStudio.Web.Features.Ingestion;
+using CustomerStudio.Web.Features.Scoring;
 using CustomerStudio.Web.Features.Segments;
 using CustomerStudio.Web.Features.Settings;
 using CustomerStudio.Web.Features.Tags;
@@ -26,6 +27,7 @@ public static class ApiSetup
         builder.AddTags();
         builder.AddImports();
         builder.AddIngestion();
+        builder.AddScoring();
     }
 
     public static void MapStudioApi(this WebApplication app)

@@ -19,7 +19,7 @@ public sealed class DemoTaxonomyTests
         var s = TagWorld.ServicesFor(db, Now);
 
         var ruleTags = await db.Tags.AsNoTracking().Include(t => t.Values).Where(t => t.Kind == TagKind.Rule).ToListAsync();
-        Assert.Equal(7, ruleTags.Count);
+        Assert.Equal(8, ruleTags.Count);
         foreach (var tag in ruleTags)
         {
             Assert.Empty(await s.Tags.ValidateAsync(tag.Id, TagService.DraftOf(tag)));
