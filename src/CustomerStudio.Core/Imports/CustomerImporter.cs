@@ -90,6 +90,7 @@ public sealed class CustomerImporter(StudioDbContext db, TimeProvider clock)
         var known = await IdentityLookup.FindAsync(db, groups.SelectMany(g => g.Identities), ct);
 
         int createdCount = 0, updated = 0, merged = 0, skipped = 0;
+        var collisions = new List<(long Survivor, long Other)>();
         var newCustomers = new List<(Group Group, Customer Customer)>();
         var existing = new List<Group>();
         foreach (var group in groups)
@@ -104,8 +105,10 @@ public sealed class CustomerImporter(StudioDbContext db, TimeProvider clock)
                 createdCount++;
                 continue;
             }
-            // An identity already on another customer: the earliest customer carrying one is the match.
+            // The row names identities of several customers: they are one person. The earliest survives; the others
+            // are merged into it once this batch is committed.
             group.CustomerId = matches[0];
+            collisions.AddRange(matches.Skip(1).Select(other => (matches[0], other)));
             if (createdHere.Contains(matches[0])) merged++;
             existing.Add(group);
         }
@@ -163,6 +166,17 @@ public sealed class CustomerImporter(StudioDbContext db, TimeProvider clock)
             .SetProperty(j => j.Skipped, j => j.Skipped + skipped)
             .SetProperty(j => j.Rejected, j => j.Rejected + rejectedRows), ct);
         await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+
+        var merge = new CustomerMerge(db, clock);
+        var mergedAway = 0;
+        foreach (var (survivor, other) in collisions.Distinct())
+        {
+            var (result, _) = await merge.MergeAsync(survivor, other, Security.Actor.System, $"identity collision in import #{jobId}", ct);
+            if (result is not null) mergedAway++;
+        }
+        if (mergedAway > 0)
+            await db.ImportJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u.SetProperty(j => j.Merged, j => j.Merged + mergedAway), ct);
         return await db.ImportJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, ct);
     }
 
