@@ -16,7 +16,7 @@ public class NavMenuTests : BunitTestBase
         AddAuthorization().SetAuthorized("admin").SetPolicies([.. Policies.Roles.Keys]);
         var cut = Render<NavMenu>();
         var links = cut.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(["/", "/customers", "/tags", "/segments", "/journeys", "/imports", "/templates", "/settings"], links);
+        Assert.Equal(["/", "/customers", "/tags", "/tags/stale", "/segments", "/journeys", "/imports", "/templates", "/settings"], links);
         Assert.Contains("Segments", cut.Markup);
     }
 
