@@ -98,7 +98,7 @@ public sealed record TagDefinition
                         errors.Add(new ConditionError($"{path}.condition", "Required", "condition"));
                         continue;
                     }
-                    rules.Add(new TagRule(value, condition.DeepClone()));
+                    rules.Add(new TagRule(value, Unwrap(condition.DeepClone())));
                 }
         }
 
@@ -116,6 +116,14 @@ public sealed record TagDefinition
         }
 
         return errors.Count > 0 ? (null, errors) : (new TagDefinition { Match = match, Rules = rules, Model = model }, []);
+    }
+
+    // A group of one is that one condition: {"all":[x]} and x are the same rule, so they are stored (and compared) alike.
+    private static JsonNode Unwrap(JsonNode node)
+    {
+        while (node is JsonObject { Count: 1 } group && (group["all"] ?? group["any"]) is JsonArray { Count: 1 } items && items[0] is JsonObject only)
+            node = only.DeepClone();
+        return node;
     }
 }
 

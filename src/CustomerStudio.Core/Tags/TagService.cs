@@ -194,6 +194,9 @@ public sealed partial class TagService(StudioDbContext db, TagRuleEngine rules, 
             revision.SubmittedAt = now;
             pending = true;
         }
+        // Saving an unchanged card changes nothing and leaves no audit entry.
+        var unchanged = !pending && System.Text.Json.JsonSerializer.Serialize(before) == System.Text.Json.JsonSerializer.Serialize(Snapshot(existing));
+        if (unchanged) return new TagSaveResult(existing, [], warnings, false);
         existing.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
         AuditLog.Record(db, actor, nameof(Tag), existing.Id.ToString(), pending ? "proposed" : "updated", before,
@@ -509,10 +512,11 @@ public sealed partial class TagService(StudioDbContext db, TagRuleEngine rules, 
 
     private async Task<int> NextVersionAsync(int tagId, CancellationToken ct)
     {
-        var current = await db.Tags.Where(t => t.Id == tagId).Select(t => t.Version).FirstAsync(ct);
+        var tag = await db.Tags.Where(t => t.Id == tagId).Select(t => new { t.Version, t.ActivatedAt }).FirstAsync(ct);
         var highest = await db.TagRevisions.Where(r => r.TagId == tagId).MaxAsync(r => (int?)r.Version, ct) ?? 0;
-        // The first submission of a draft is version 1; each later proposal takes the next number.
-        return highest == 0 ? current : Math.Max(current, highest) + 1;
+        // A never-activated draft's first submission is its current version; every later proposal (and any change to a
+        // live tag, even one seeded without revisions) takes the next number.
+        return highest == 0 && tag.ActivatedAt is null ? tag.Version : Math.Max(tag.Version, highest) + 1;
     }
 
     private static void ApplyCard(Tag tag, TagDraft d)

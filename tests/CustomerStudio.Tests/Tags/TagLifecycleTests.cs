@@ -269,6 +269,38 @@ public class TagLifecycleTests(TagWorld world) : IClassFixture<TagWorld>
         Assert.True(backoff.MayTry(7, now));
     }
 
+    [Theory]
+    [MemberData(nameof(TagWorld.Providers), MemberType = typeof(TagWorld))]
+    public async Task A_seeded_live_tag_changes_as_version_2_and_a_group_of_one_is_the_same_rule(DatabaseProvider provider)
+    {
+        await using var db = world.For(provider).CreateContext();
+        var s = TagWorld.ServicesFor(db);
+        var seeded = new Tag
+        {
+            CategoryId = world.CoreCategory, Code = Code("seeded", provider), NameZh = "种子" + provider, NameEn = "Seeded " + provider, Kind = TagKind.Rule,
+            Status = TagStatus.Active, Version = 1, ActivatedAt = TagWorld.Now, CreatedAt = TagWorld.Now, UpdatedAt = TagWorld.Now, RefreshRule = RefreshRule.Daily,
+            DefinitionJson = TagDefinition.Parse(Buyers).Definition!.ToJson(),
+        };
+        db.Tags.Add(seeded);
+        await db.SaveChangesAsync();
+        var audits = await db.AuditEntries.CountAsync();
+
+        // The builder's {"all":[x]} is the stored x: no revision, no audit entry, and it is the same rule as the tag itself.
+        var wrapped = TagService.DraftOf(seeded) with { DefinitionJson = """{"rules":[{"condition":{"all":[{"orders":"count","op":"gte","value":1}]}}]}""" };
+        var same = await s.Tags.SaveAsync(seeded.Id, wrapped, TagWorld.Governance);
+        Assert.True(same.Ok && !same.PendingReview);
+        Assert.Equal(audits, await db.AuditEntries.CountAsync());
+        Assert.False(await db.TagRevisions.AnyAsync(r => r.TagId == seeded.Id));
+        var twin = await s.Tags.WarningsAsync(null, wrapped with { Code = Code("twin", provider), NameZh = "别的", NameEn = "Other" });
+        Assert.Contains(twin, w => w.Code == "SameRule" && w.OtherCode == seeded.Code);
+
+        var changed = await s.Tags.SaveAsync(seeded.Id, TagService.DraftOf(seeded) with { DefinitionJson = BigBuyers }, TagWorld.Governance);
+        Assert.True(changed.PendingReview);
+        Assert.Equal(2, await db.TagRevisions.Where(r => r.TagId == seeded.Id).Select(r => r.Version).SingleAsync());
+        Assert.True((await s.Tags.ApproveAsync(seeded.Id, null, TagWorld.Governance)).Ok);
+        Assert.Equal(2, (await db.Tags.AsNoTracking().SingleAsync(t => t.Id == seeded.Id)).Version);
+    }
+
     internal static async Task<int> ActivateAsync(TagWorld.Services s, TagDraft draft)
     {
         var saved = await s.Tags.SaveAsync(null, draft, TagWorld.Governance);
