@@ -53,6 +53,38 @@ public static class ModelBulkInsert
         }
     }
 
+    /// <summary>
+    /// Inserts rows whose keys the caller needs at once, with their children. On SQLite the keys are taken from max + 1
+    /// inside the caller's write transaction (SQLite has one writer, so nobody else can take them) and rows and children
+    /// go through the prepared statements; elsewhere EF inserts both and reads the generated keys back.
+    /// </summary>
+    public static async Task InsertWithKeysAsync<T, TChild>(StudioDbContext db, IDbContextTransaction transaction, IReadOnlyList<T> rows,
+        System.Linq.Expressions.Expression<Func<T, long?>> key, Action<T, long> assignKey, Func<T, IEnumerable<TChild>> children, CancellationToken ct)
+        where T : class where TChild : class
+    {
+        if (rows.Count == 0) return;
+        if (db.Database.IsSqlite())
+        {
+            var next = (await db.Set<T>().MaxAsync(key, ct) ?? 0) + 1;
+            foreach (var row in rows) assignKey(row, next++);
+            Insert(db, db.Database.GetDbConnection(), transaction.GetDbTransaction(), rows, null, ct);
+            await InsertAsync(db, transaction, rows.SelectMany(children).ToList(), ct);
+            return;
+        }
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            db.Set<T>().AddRange(rows);
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+    }
+
     public static void Insert<T>(
         DbContext db, DbConnection connection, DbTransaction transaction, IReadOnlyList<T> rows,
         Action<int>? progress, CancellationToken ct, int progressEvery = 50_000, bool generateKeys = false)

@@ -30,32 +30,9 @@ public sealed class OrderImporter(StudioDbContext db, TimeProvider clock)
         var plan = ImportPlan.FromJson(job.MappingJson);
         var zone = await Workspace.WorkspaceTimeZone.LoadAsync(db, ct);
         var phones = new PhoneCleaner(plan.DefaultRegion);
-        await SetStatusAsync(jobId, ImportStatus.Running, null, ct);
         // Orders this import created: lines of one order split across batches join it; other existing orders are skipped.
         var createdHere = new Dictionary<string, long>(StringComparer.Ordinal);
-        var batch = new List<ImportRow>(BatchSize);
-        try
-        {
-            foreach (var row in rows.Skip(job.ProcessedRows))
-            {
-                batch.Add(row);
-                if (batch.Count < BatchSize) continue;
-                await WriteBatchAsync(jobId, batch, plan, zone, phones, createdHere, ct);
-                batch.Clear();
-            }
-            if (batch.Count > 0) await WriteBatchAsync(jobId, batch, plan, zone, phones, createdHere, ct);
-            await SetStatusAsync(jobId, ImportStatus.Completed, null, CancellationToken.None);
-        }
-        catch (OperationCanceledException)
-        {
-            await SetStatusAsync(jobId, ImportStatus.Cancelled, null, CancellationToken.None);
-            throw;
-        }
-        catch (Exception ex)
-        {
-            await SetStatusAsync(jobId, ImportStatus.Failed, ex.Message, CancellationToken.None);
-            throw;
-        }
+        await ImportBatches.RunAsync(db, clock, job, rows, BatchSize, batch => WriteBatchAsync(jobId, batch, plan, zone, phones, createdHere, ct), ct);
         return await db.ImportJobs.AsNoTracking().FirstAsync(j => j.Id == jobId, CancellationToken.None);
     }
 
@@ -152,7 +129,8 @@ public sealed class OrderImporter(StudioDbContext db, TimeProvider clock)
             CreatedAt = firstSeen[i], UpdatedAt = now, LifecycleStage = LifecycleStage.Customer,
             Phone = i.Kind == IdentityKind.Phone ? i.Value : null, Email = i.Kind == IdentityKind.Email ? i.Value : null,
         })).ToList();
-        await InsertCustomersAsync(newCustomers.Select(n => n.Customer).ToList(), transaction, ct);
+        await ModelBulkInsert.InsertWithKeysAsync(db, transaction, newCustomers.Select(n => n.Customer).ToList(), c => c.Id, (c, id) => c.Id = id,
+            c => c.Identities, ct);
         foreach (var (identity, customer) in newCustomers) known[identity] = customer.Id;
         await ModelBulkInsert.InsertAsync(db, transaction, newCustomers.Select(n => new CustomerIdentity
         {
@@ -191,7 +169,7 @@ public sealed class OrderImporter(StudioDbContext db, TimeProvider clock)
             });
             created++;
         }
-        await InsertOrdersAsync(orders, transaction, ct);
+        await ModelBulkInsert.InsertWithKeysAsync(db, transaction, orders, o => o.Id, AssignOrderKey, o => o.Lines, ct);
         foreach (var o in orders) createdHere[o.OrderNo] = o.Id;
         if (continued.Count > 0)
         {
@@ -220,45 +198,11 @@ public sealed class OrderImporter(StudioDbContext db, TimeProvider clock)
         db.ChangeTracker.Clear();
     }
 
-    private async Task InsertCustomersAsync(List<Customer> customers, IDbContextTransaction transaction, CancellationToken ct)
+    internal static void AssignOrderKey(Order order, long id)
     {
-        if (customers.Count == 0) return;
-        if (db.Database.IsSqlite())
-        {
-            var next = (await db.Customers.MaxAsync(c => (long?)c.Id, ct) ?? 0) + 1;
-            foreach (var c in customers) c.Id = next++;
-            ModelBulkInsert.Insert(db, db.Database.GetDbConnection(), transaction.GetDbTransaction(), customers, null, ct);
-            return;
-        }
-        db.Customers.AddRange(customers);
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
+        order.Id = id;
+        foreach (var line in order.Lines) line.OrderId = id;
     }
 
-    private async Task InsertOrdersAsync(List<Order> orders, IDbContextTransaction transaction, CancellationToken ct)
-    {
-        if (orders.Count == 0) return;
-        if (db.Database.IsSqlite())
-        {
-            var nextOrder = (await db.Orders.MaxAsync(o => (long?)o.Id, ct) ?? 0) + 1;
-            foreach (var o in orders)
-            {
-                o.Id = nextOrder++;
-                foreach (var l in o.Lines) l.OrderId = o.Id;
-            }
-            ModelBulkInsert.Insert(db, db.Database.GetDbConnection(), transaction.GetDbTransaction(), orders, null, ct);
-            await ModelBulkInsert.InsertAsync(db, transaction, orders.SelectMany(o => o.Lines).ToList(), ct);
-            return;
-        }
-        db.Orders.AddRange(orders);
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
-    }
 
-    private async Task SetStatusAsync(long jobId, ImportStatus status, string? error, CancellationToken ct)
-    {
-        var finished = status is ImportStatus.Completed or ImportStatus.Failed or ImportStatus.Cancelled ? clock.GetUtcNow().UtcDateTime : (DateTime?)null;
-        await db.ImportJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u
-            .SetProperty(j => j.Status, status).SetProperty(j => j.Error, error).SetProperty(j => j.FinishedAt, finished), ct);
-    }
 }

@@ -354,18 +354,7 @@ public sealed class IngestionWriter(IServiceScopeFactory scopes, EventFeed feed,
             }
         }
         var customers = distinct.Select(d => d.Customer).ToList();
-        if (db.Database.IsSqlite())
-        {
-            var next = (await db.Customers.MaxAsync(c => (long?)c.Id, ct) ?? 0) + 1;
-            foreach (var c in customers) c.Id = next++;
-            ModelBulkInsert.Insert(db, db.Database.GetDbConnection(), transaction.GetDbTransaction(), customers, null, ct);
-        }
-        else
-        {
-            db.Customers.AddRange(customers);
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-        }
+        await ModelBulkInsert.InsertWithKeysAsync(db, transaction, customers, c => c.Id, (c, id) => c.Id = id, c => c.Identities, ct);
         var primaries = new HashSet<(long, IdentityKind)>();
         await ModelBulkInsert.InsertAsync(db, transaction, owner.Select(o => new CustomerIdentity
         {
@@ -419,43 +408,14 @@ public sealed class IngestionWriter(IServiceScopeFactory scopes, EventFeed feed,
             order.CustomerId = customerOf[key];
             orders.Add(order);
         }
-        if (db.Database.IsSqlite())
-        {
-            var next = (await db.Orders.MaxAsync(o => (long?)o.Id, ct) ?? 0) + 1;
-            foreach (var o in orders)
-            {
-                o.Id = next++;
-                foreach (var l in o.Lines) l.OrderId = o.Id;
-            }
-            ModelBulkInsert.Insert(db, db.Database.GetDbConnection(), transaction.GetDbTransaction(), orders, null, ct);
-            await ModelBulkInsert.InsertAsync(db, transaction, orders.SelectMany(o => o.Lines).ToList(), ct);
-        }
-        else if (orders.Count > 0)
-        {
-            db.Orders.AddRange(orders);
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-        }
+        await ModelBulkInsert.InsertWithKeysAsync(db, transaction, orders, o => o.Id, OrderImporter.AssignOrderKey, o => o.Lines, ct);
         return (orders.Count, duplicates);
     }
 
-    private static async Task InsertEventsAsync(StudioDbContext db, IDbContextTransaction transaction, List<CustomerEvent> events, CancellationToken ct)
-    {
-        if (events.Count == 0) return;
-        if (db.Database.IsSqlite())
+    private static Task InsertEventsAsync(StudioDbContext db, IDbContextTransaction transaction, List<CustomerEvent> events, CancellationToken ct) =>
+        ModelBulkInsert.InsertWithKeysAsync(db, transaction, events, e => e.Id, (e, id) =>
         {
-            var next = (await db.Events.MaxAsync(e => (long?)e.Id, ct) ?? 0) + 1;
-            foreach (var e in events)
-            {
-                e.Id = next++;
-                foreach (var p in e.Properties) p.EventId = e.Id;
-            }
-            ModelBulkInsert.Insert(db, db.Database.GetDbConnection(), transaction.GetDbTransaction(), events, null, ct);
-            await ModelBulkInsert.InsertAsync(db, transaction, events.SelectMany(e => e.Properties).ToList(), ct);
-            return;
-        }
-        db.Events.AddRange(events);
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
-    }
+            e.Id = id;
+            foreach (var p in e.Properties) p.EventId = id;
+        }, e => e.Properties, ct);
 }
