@@ -13,6 +13,10 @@ Console.CancelKeyPress += (_, e) =>
 if (args.Length > 0 && args[0] == "conditions")
     return await CustomerStudio.Benchmarks.Conditions.ConditionsCommand.RunAsync(args, cts.Token);
 
+// dotnet run -c Release --project tests/CustomerStudio.Benchmarks -- tags [options]
+if (args.Length > 0 && args[0] == "tags")
+    return await CustomerStudio.Benchmarks.Tags.TagsCommand.RunAsync(args, cts.Token);
+
 if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] != "memory")
 {
     Console.Error.WriteLine(MemoryOptions.Usage);
