@@ -17,6 +17,10 @@ if (args.Length > 0 && args[0] == "conditions")
 if (args.Length > 0 && args[0] == "tags")
     return await CustomerStudio.Benchmarks.Tags.TagsCommand.RunAsync(args, cts.Token);
 
+// dotnet run -c Release --project tests/CustomerStudio.Benchmarks -- predictive [--customers 20000]
+if (args.Length > 0 && args[0] == "predictive")
+    return await CustomerStudio.Benchmarks.Tags.PredictiveCommand.RunAsync(args, cts.Token);
+
 if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] != "memory")
 {
     Console.Error.WriteLine(MemoryOptions.Usage);
