@@ -14,8 +14,10 @@ public static class IdentityLookup
         foreach (var kind in identities.Distinct().GroupBy(i => i.Kind))
         {
             var k = kind.Key;
-            foreach (var chunk in kind.Select(i => i.Value).Chunk(2_000))
-                foreach (var i in await db.CustomerIdentities.AsNoTracking().Where(i => i.Kind == k && chunk.Contains(i.Value))
+            // One collection parameter (JSON on SQLite, an array on PostgreSQL), not one parameter per value: EF Core 10
+            // expands Contains into IN (@p1, …) by default, which the import benchmark measured at 4× the time.
+            foreach (var chunk in kind.Select(i => i.Value).Chunk(10_000))
+                foreach (var i in await db.CustomerIdentities.AsNoTracking().Where(i => i.Kind == k && EF.Parameter(chunk).Contains(i.Value))
                              .Select(i => new { i.Value, i.CustomerId }).ToListAsync(ct))
                     known[(k, i.Value)] = i.CustomerId;
         }
