@@ -21,6 +21,10 @@ if (args.Length > 0 && args[0] == "tags")
 if (args.Length > 0 && args[0] == "predictive")
     return await CustomerStudio.Benchmarks.Tags.PredictiveCommand.RunAsync(args, cts.Token);
 
+// dotnet run -c Release --project tests/CustomerStudio.Benchmarks -- imports [--rows 1000000] [options]
+if (args.Length > 0 && args[0] == "imports")
+    return await CustomerStudio.Benchmarks.Imports.ImportsCommand.RunAsync(args, cts.Token);
+
 if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] != "memory")
 {
     Console.Error.WriteLine(MemoryOptions.Usage);
