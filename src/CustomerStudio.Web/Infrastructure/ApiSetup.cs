@@ -25,6 +25,7 @@ public static class ApiSetup
         builder.Services.AddStudioDiagnostics();
         builder.AddSegments();
         builder.AddTags();
+        builder.AddCustomers();
         builder.AddImports();
         builder.AddIngestion();
         builder.AddScoring();
