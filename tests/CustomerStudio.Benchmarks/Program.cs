@@ -25,6 +25,10 @@ if (args.Length > 0 && args[0] == "predictive")
 if (args.Length > 0 && args[0] == "imports")
     return await CustomerStudio.Benchmarks.Imports.ImportsCommand.RunAsync(args, cts.Token);
 
+// dotnet run -c Release --project tests/CustomerStudio.Benchmarks -- ingest [--rate 10000] [--minutes 10] [--batch 500] [--clients 8]
+if (args.Length > 0 && args[0] == "ingest")
+    return await CustomerStudio.Benchmarks.Ingestion.IngestCommand.RunAsync(args, cts.Token);
+
 if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] != "memory")
 {
     Console.Error.WriteLine(MemoryOptions.Usage);
