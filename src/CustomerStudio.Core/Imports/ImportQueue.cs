@@ -190,6 +190,8 @@ public sealed class ImportWorker(IServiceScopeFactory scopes, ImportQueue queue,
         var (_, rows) = ImportRows.Read(stream, plan);
         if (job.Kind == ImportKind.Orders)
             await ActivatorUtilities.CreateInstance<OrderImporter>(scope.ServiceProvider).RunAsync(id, rows, ct);
+        else if (job.Kind == ImportKind.Events)
+            await ActivatorUtilities.CreateInstance<EventImporter>(scope.ServiceProvider).RunAsync(id, rows, ct);
         else
             await ActivatorUtilities.CreateInstance<CustomerImporter>(scope.ServiceProvider).RunAsync(id, rows, null, ct);
         files.Delete(id, plan.Format);

@@ -55,7 +55,7 @@ public static class ImportsApi
                     return Results.BadRequest(new ApiErrors(ex.Message, 400, [new ApiError("plan" + (ex.Path is { Length: > 1 } p ? p[1..] : ""), "InvalidJson", ex.Message)]));
                 }
                 await using var stream = file.OpenReadStream();
-                var importKind = string.Equals(kind, "orders", StringComparison.OrdinalIgnoreCase) ? ImportKind.Orders : ImportKind.Customers;
+                var importKind = kind?.ToLowerInvariant() switch { "orders" => ImportKind.Orders, "events" => ImportKind.Events, _ => ImportKind.Customers };
                 var job = await imports.StartAsync(stream, file.FileName, parsed, http.User.ToActor(), ct, importKind);
                 return Results.Accepted($"/api/imports/{job.Id}", ImportJobBody.Of(job));
             })
