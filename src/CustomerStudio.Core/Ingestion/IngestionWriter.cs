@@ -245,6 +245,15 @@ public sealed class IngestionWriter(IServiceScopeFactory scopes, EventFeed feed,
                 results[i] = JsonSerializer.Deserialize<IngestResult>(record.ResponseJson!)! with { Duplicates = works[i].Received };
 
         var live = Enumerable.Range(0, works.Count).Where(i => results[i] is null).ToList();
+        // A retry that arrives while its first try still waits in this same transaction replays that try's answer.
+        var firstOf = new Dictionary<(string?, string), int>();
+        var replays = new Dictionary<int, int>();
+        foreach (var i in live.ToList())
+            if (works[i].IdempotencyKey is { } key && !firstOf.TryAdd((works[i].IdempotencyScope, key), i))
+            {
+                replays[i] = firstOf[(works[i].IdempotencyScope, key)];
+                live.Remove(i);
+            }
         var keys = live.SelectMany(i => works[i] switch
         {
             EventWork e => e.Items.Select(x => x.Customer),
@@ -294,6 +303,7 @@ public sealed class IngestionWriter(IServiceScopeFactory scopes, EventFeed feed,
             results[i] = new IngestResult(work.Received, accepted, mine, updated, duplicates, errors.OrderBy(x => x.Index).ToList());
         }
 
+        foreach (var (replay, first) in replays) results[replay] = results[first]! with { Duplicates = works[replay].Received };
         var events = live.Select(i => works[i]).OfType<EventWork>().SelectMany(e => e.Items.Select(x => x.Event)).ToList();
         await InsertEventsAsync(db, transaction, events, ct);
         stored.AddRange(events.Select(e => (e.CustomerId, e.Type)));
