@@ -99,7 +99,7 @@ public sealed class CustomerRowCleaner(ImportPlan plan, ImportCatalog catalog)
     }
 
     // Excel writes numeric ids as 12345.0 (the Online Retail file's CustomerID is float-formatted).
-    private static string ExternalId(string raw)
+    internal static string ExternalId(string raw)
     {
         var text = raw.Trim();
         return text.EndsWith(".0", StringComparison.Ordinal) && long.TryParse(text[..^2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)

@@ -50,17 +50,8 @@ public sealed class EventImporter(StudioDbContext db, TimeProvider clock)
                     else at = date.Value!.Value.Kind == DateTimeKind.Utc ? date.Value : TimeZoneInfo.ConvertTimeToUtc(date.Value!.Value, zone);
                     break;
                 case "channel": channel = raw; break;
-                case "external_id": identity ??= (IdentityKind.ExternalId, raw.EndsWith(".0", StringComparison.Ordinal) ? raw[..^2] : raw); break;
-                case "phone":
-                    var phone = phones.Normalize(raw);
-                    if (!phone.Ok) Fail(phone.Error!, phone.Args); else identity ??= (IdentityKind.Phone, phone.Value!);
-                    break;
-                case "email":
-                    var email = EmailCleaner.Normalize(raw);
-                    if (!email.Ok) Fail(email.Error!, email.Args); else identity ??= (IdentityKind.Email, email.Value!);
-                    break;
-                case "wechat_openid": identity ??= (IdentityKind.WeChatOpenId, raw); break;
                 default:
+                    if (IdentityLookup.TryRead(column.Target, raw, phones, Fail, ref identity)) break;
                     if (column.Target.StartsWith("prop:", StringComparison.Ordinal) && column.Target.Length is > 5 and <= 69)
                         properties.Add(new EventProperty { Key = column.Target[5..], Value = raw.Length > 200 ? raw[..200] : raw });
                     break;
@@ -89,19 +80,8 @@ public sealed class EventImporter(StudioDbContext db, TimeProvider clock)
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var identities = parsed.Select(r => r.Identity).Distinct().ToList();
-        var known = await IdentityLookup.FindAsync(db, identities, ct);
         var firstSeen = parsed.GroupBy(r => r.Identity).ToDictionary(g => g.Key, g => g.Min(r => r.Event.OccurredAt));
-        var fresh = identities.Where(i => !known.ContainsKey(i)).Select(i => (Identity: i, Customer: new Customer
-        {
-            CreatedAt = firstSeen[i], UpdatedAt = now, Phone = i.Kind == IdentityKind.Phone ? i.Value : null, Email = i.Kind == IdentityKind.Email ? i.Value : null,
-        })).ToList();
-        await ModelBulkInsert.InsertWithKeysAsync(db, transaction, fresh.Select(f => f.Customer).ToList(), c => c.Id, (c, id) => c.Id = id, c => c.Identities, ct);
-        foreach (var (identity, customer) in fresh) known[identity] = customer.Id;
-        await ModelBulkInsert.InsertAsync(db, transaction, fresh.Select(f => new CustomerIdentity
-        {
-            CustomerId = f.Customer.Id, Kind = f.Identity.Kind, Value = f.Identity.Value, IsPrimary = true, CreatedAt = now,
-        }).ToList(), ct);
+        var known = await IdentityLookup.FindOrCreateAsync(db, transaction, firstSeen, now, LifecycleStage.Lead, ct);
 
         // Events already stored (same customer, type and time) are not stored again.
         foreach (var r in parsed) r.Event.CustomerId = known[r.Identity];

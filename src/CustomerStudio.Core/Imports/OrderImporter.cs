@@ -81,19 +81,9 @@ public sealed class OrderImporter(StudioDbContext db, TimeProvider clock)
                     };
                     if (status is null) Fail("InvalidStatus", raw);
                     break;
-                case "external_id":
-                    var id = raw.EndsWith(".0", StringComparison.Ordinal) ? raw[..^2] : raw;
-                    identity ??= (IdentityKind.ExternalId, id);
+                default:
+                    IdentityLookup.TryRead(column.Target, raw, phones, Fail, ref identity);
                     break;
-                case "phone":
-                    var phone = phones.Normalize(raw);
-                    if (!phone.Ok) Fail(phone.Error!, phone.Args); else identity ??= (IdentityKind.Phone, phone.Value!);
-                    break;
-                case "email":
-                    var email = EmailCleaner.Normalize(raw);
-                    if (!email.Ok) Fail(email.Error!, email.Args); else identity ??= (IdentityKind.Email, email.Value!);
-                    break;
-                case "wechat_openid": identity ??= (IdentityKind.WeChatOpenId, raw); break;
             }
         }
         if (orderNo is null) problems.Add(new RowProblem(row.Line, "", "NoOrderNo"));
@@ -121,21 +111,8 @@ public sealed class OrderImporter(StudioDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow().UtcDateTime;
 
         // Customers by identity; unknown ones are created with that identity.
-        var identities = lines.Select(l => l.Identity!.Value).Distinct().ToList();
-        var known = await IdentityLookup.FindAsync(db, identities, ct);
         var firstSeen = lines.GroupBy(l => l.Identity!.Value).ToDictionary(g => g.Key, g => g.Min(l => l.OrderedAt!.Value));
-        var newCustomers = identities.Where(i => !known.ContainsKey(i)).Select(i => (Identity: i, Customer: new Customer
-        {
-            CreatedAt = firstSeen[i], UpdatedAt = now, LifecycleStage = LifecycleStage.Customer,
-            Phone = i.Kind == IdentityKind.Phone ? i.Value : null, Email = i.Kind == IdentityKind.Email ? i.Value : null,
-        })).ToList();
-        await ModelBulkInsert.InsertWithKeysAsync(db, transaction, newCustomers.Select(n => n.Customer).ToList(), c => c.Id, (c, id) => c.Id = id,
-            c => c.Identities, ct);
-        foreach (var (identity, customer) in newCustomers) known[identity] = customer.Id;
-        await ModelBulkInsert.InsertAsync(db, transaction, newCustomers.Select(n => new CustomerIdentity
-        {
-            CustomerId = n.Customer.Id, Kind = n.Identity.Kind, Value = n.Identity.Value, IsPrimary = true, CreatedAt = now,
-        }).ToList(), ct);
+        var known = await IdentityLookup.FindOrCreateAsync(db, transaction, firstSeen, now, LifecycleStage.Customer, ct);
 
         // Orders: new ones are written whole; lines of an order this import began in an earlier batch join it; orders
         // that existed before the import are skipped.
