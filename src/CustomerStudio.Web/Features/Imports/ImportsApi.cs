@@ -94,7 +94,7 @@ public static class ImportsApi
 
     private static IResult NotFound(long id)
     {
-        var message = CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? $"未知导入 {id}" : $"Unknown import {id}";
+        var message = ImportMessages.Format("UnknownImport", [id.ToString(CultureInfo.InvariantCulture)]);
         return Results.Json(new ApiErrors(message, 404, [new ApiError("id", "UnknownImport", message)]), statusCode: 404);
     }
 }

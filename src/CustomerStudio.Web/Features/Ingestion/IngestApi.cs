@@ -53,8 +53,7 @@ public static class IngestApi
             {
                 var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(1);
                 context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                var message = Text("Too many requests: at most {0} per second for this key; retry after the Retry-After seconds",
-                    "请求过多：每个密钥每秒最多 {0} 次；请在 Retry-After 秒后重试", perSecond);
+                var message = ImportMessages.Format("RateLimited", [perSecond.ToString(CultureInfo.InvariantCulture)]);
                 await context.HttpContext.Response.WriteAsJsonAsync(new ApiErrors(message, 429, [new ApiError("", "RateLimited", message)]), ct);
             };
         });
@@ -105,7 +104,7 @@ public static class IngestApi
         Func<IReadOnlyList<T>, string?, string?, Task<IngestResult>> store, CancellationToken ct)
     {
         // Kestrel enforces the limit for bodies of unknown length; a declared length is refused before reading.
-        if (http.Request.ContentLength > MaxBodyBytes) return TooLarge(Text("The body is larger than {0} MB", "请求体超过 {0} MB", MaxBodyBytes >> 20));
+        if (http.Request.ContentLength > MaxBodyBytes) return TooLarge(ImportMessages.Format("BodyTooLarge", [(MaxBodyBytes >> 20).ToString(CultureInfo.InvariantCulture)]));
         List<T?> items;
         try
         {
@@ -122,9 +121,9 @@ public static class IngestApi
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge(Text("The body is larger than {0} MB", "请求体超过 {0} MB", MaxBodyBytes >> 20));
+            return TooLarge(ImportMessages.Format("BodyTooLarge", [(MaxBodyBytes >> 20).ToString(CultureInfo.InvariantCulture)]));
         }
-        if (items.Count == 0) return Results.BadRequest(new ApiErrors(Text("No items", "没有数据"), 400, [new ApiError("$", "Required", "items")]));
+        if (items.Count == 0) return Results.BadRequest(new ApiErrors(ImportMessages.Format("NoItems", []), 400, [new ApiError("$", "Required", "items")]));
         if (items.Count > MaxItems)
             return TooLarge(ImportMessages.Format("TooManyItems", [items.Count.ToString(CultureInfo.InvariantCulture), MaxItems.ToString(CultureInfo.InvariantCulture)]));
 
@@ -138,7 +137,4 @@ public static class IngestApi
 
     private static IResult TooLarge(string message) =>
         Results.Json(new ApiErrors(message, 413, [new ApiError("$", "TooLarge", message)]), statusCode: StatusCodes.Status413PayloadTooLarge);
-
-    private static string Text(string en, string zh, params object[] args) =>
-        string.Format(CultureInfo.CurrentUICulture, CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? zh : en, args);
 }
