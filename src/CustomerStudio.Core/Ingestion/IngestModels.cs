@@ -25,6 +25,9 @@ public sealed record IncomingOrder(CustomerRef? Customer, string? OrderNo, DateT
 /// <summary>One item of a batch that was not stored, and why: <c>Path</c> is relative to the item (<c>customer.phone</c>).</summary>
 public sealed record IngestItemError(int Index, string Path, string Code, string Message);
 
-/// <summary>What a call stored: how many items, how many customers it created or updated, and each refused item.</summary>
+/// <summary>
+/// What a call stored: how many items, how many customers it created or updated, how many customers were merged into
+/// the ones it named because an item carried identities of both, and each refused item.
+/// </summary>
 public sealed record IngestResult(int Received, int Accepted, int CustomersCreated, int CustomersUpdated, int Duplicates,
-    IReadOnlyList<IngestItemError> Errors);
+    IReadOnlyList<IngestItemError> Errors, int CustomersMerged = 0);

@@ -261,7 +261,10 @@ public sealed class IngestionWriter(IServiceScopeFactory scopes, EventFeed feed,
             OrderWork o => o.Items.Select(x => x.Customer),
             _ => [],
         }).ToList();
-        var (customerOf, created) = await ResolveCustomersAsync(db, transaction, keys, now, ct);
+        var (customerOf, created, collisions) = await ResolveCustomersAsync(db, transaction, keys, now, ct);
+        // A customer created (or a merge found) by this commit is counted once, by the first request naming it.
+        var counted = new HashSet<long>();
+        var merges = collisions.Distinct().ToLookup(c => c.Survivor, c => c.Other);
 
         foreach (var i in live)
         {
@@ -293,14 +296,15 @@ public sealed class IngestionWriter(IServiceScopeFactory scopes, EventFeed feed,
                     (accepted, duplicates) = await StoreOrdersAsync(db, transaction, o, customerOf, ct);
                     break;
             }
-            var mine = (work switch
+            var named = (work switch
             {
                 EventWork e => e.Items.Select(x => x.Customer),
                 CustomerWork c => c.Items.Select(x => x.Customer),
                 OrderWork o => o.Items.Select(x => x.Customer),
                 _ => [],
-            }).Select(k => customerOf[k]).Distinct().Count(created.Contains);
-            results[i] = new IngestResult(work.Received, accepted, mine, updated, duplicates, errors.OrderBy(x => x.Index).ToList());
+            }).Select(k => customerOf[k]).Distinct().Where(counted.Add).ToList();
+            results[i] = new IngestResult(work.Received, accepted, named.Count(created.Contains), updated, duplicates, errors.OrderBy(x => x.Index).ToList(),
+                named.Sum(id => merges[id].Count()));
         }
 
         foreach (var (replay, first) in replays) results[replay] = results[first]! with { Duplicates = works[replay].Received };
@@ -316,63 +320,123 @@ public sealed class IngestionWriter(IServiceScopeFactory scopes, EventFeed feed,
             });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        await MergeCollisionsAsync(collisions, ct);
         if (stored.Count > 0) feed.Publish(stored);
         return results.Select(r => r!).ToArray();
     }
 
     /// <summary>
-    /// Finds each key's customer (by id, following merges, or by any identity) and creates the missing ones with all their
-    /// identities. Returns the customer per key (a key naming only an unknown id has none) and the ids created.
+    /// Customers found to be one person (an item named identities of both) are merged into the earliest, each merge in
+    /// its own transaction and audited, after the data naming them is committed. A merge that fails leaves both records
+    /// as they were (the data is stored either way) and is logged; a later call or import colliding again retries it.
     /// </summary>
-    private static async Task<(Dictionary<CustomerKey, long> CustomerOf, HashSet<long> Created)> ResolveCustomersAsync(
+    private async Task MergeCollisionsAsync(List<(long Survivor, long Other)> collisions, CancellationToken ct)
+    {
+        if (collisions.Count == 0) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<StudioDbContext>();
+        var merge = new CustomerMerge(db, clock);
+        foreach (var (survivor, other) in collisions.Distinct())
+            try
+            {
+                var (_, errors) = await merge.MergeAsync(survivor, other, Security.Actor.System, "identity collision in the ingestion API", ct);
+                if (errors.Count > 0) log.LogWarning("Ingestion could not merge customer {Other} into {Survivor}: {Errors}", other, survivor, string.Join("; ", errors.Select(e => e.Code)));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                log.LogError(ex, "Ingestion could not merge customer {Other} into {Survivor}", other, survivor);
+            }
+    }
+
+    /// <summary>How the customers of a group commit were found: per key its customer, the customers created (in the
+    /// order of the keys that first named them) and the pairs of existing customers found to be one person.</summary>
+    private sealed record Resolution(Dictionary<CustomerKey, long> CustomerOf, HashSet<long> Created, List<(long Survivor, long Other)> Collisions);
+
+    /// <summary>
+    /// Finds each key's customer and creates the missing ones. A key with a known customer id goes to that customer
+    /// (following merges). The other keys are grouped by shared identities (union-find), so two items naming the same
+    /// new person get one customer; a group matching existing customers goes to the earliest of them, its new
+    /// identities are added to that customer (they are how the next call finds it), and when it matches several
+    /// customers they are one person: the pairs are returned and merged once the data is committed.
+    /// </summary>
+    private static async Task<Resolution> ResolveCustomersAsync(
         StudioDbContext db, IDbContextTransaction transaction, List<CustomerKey> keys, DateTime now, CancellationToken ct)
     {
         var result = new Dictionary<CustomerKey, long>();
         var created = new HashSet<long>();
+        var collisions = new List<(long, long)>();
         var ids = keys.Where(k => k.Id is not null).Select(k => k.Id!.Value).Distinct().ToList();
         var byId = new Dictionary<long, long?>();
         foreach (var chunk in ids.Chunk(2_000))
             foreach (var c in await db.Customers.AsNoTracking().Where(c => chunk.Contains(c.Id)).Select(c => new { c.Id, c.MergedIntoId }).ToListAsync(ct))
                 byId[c.Id] = c.MergedIntoId;
-        var known = await IdentityLookup.FindAsync(db, keys.SelectMany(k => k.Identities), ct);
 
-        var fresh = new List<(CustomerKey Key, Customer Customer)>();
+        var byIdentity = new List<CustomerKey>();
         foreach (var key in keys.Distinct())
         {
-            if (key.Id is { } id && byId.TryGetValue(id, out var merged)) { result[key] = merged ?? id; continue; }
-            if (key.Identities.Count == 0) continue;
-            var match = key.Identities.Where(known.ContainsKey).Select(i => known[i]).Order().FirstOrDefault();
-            if (match != 0) { result[key] = match; continue; }
-            var customer = new Customer { CreatedAt = now, UpdatedAt = now };
-            fresh.Add((key, customer));
+            if (key.Id is { } id && byId.TryGetValue(id, out var merged)) result[key] = merged ?? id;
+            else if (key.Identities.Count > 0) byIdentity.Add(key);
         }
-        if (fresh.Count == 0) return (result, created);
+        if (byIdentity.Count == 0) return new Resolution(result, created, collisions);
+        var known = await IdentityLookup.FindAsync(db, byIdentity.SelectMany(k => k.Identities), ct);
 
-        // Two items naming the same new identity get one customer.
-        var owner = new Dictionary<(IdentityKind, string), Customer>();
-        var distinct = new List<(CustomerKey Key, Customer Customer)>();
-        foreach (var (key, customer) in fresh)
+        // Keys sharing any identity are one person.
+        var parent = Enumerable.Range(0, byIdentity.Count).ToArray();
+        int Find(int i) => parent[i] == i ? i : parent[i] = Find(parent[i]);
+        var firstKey = new Dictionary<(IdentityKind, string), int>();
+        for (var i = 0; i < byIdentity.Count; i++)
+            foreach (var identity in byIdentity[i].Identities)
+                if (firstKey.TryGetValue(identity, out var other)) parent[Find(i)] = Find(other);
+                else firstKey[identity] = i;
+
+        var fresh = new List<(List<CustomerKey> Keys, List<(IdentityKind Kind, string Value)> Identities, Customer Customer)>();
+        var attached = new List<(long CustomerId, IdentityKind Kind, string Value)>();
+        foreach (var group in Enumerable.Range(0, byIdentity.Count).GroupBy(Find))
         {
-            var existing = key.Identities.Where(owner.ContainsKey).Select(i => owner[i]).FirstOrDefault();
-            var target = existing ?? customer;
-            if (existing is null) distinct.Add((key, customer));
-            foreach (var identity in key.Identities) owner.TryAdd(identity, target);
-            foreach (var identity in key.Identities)
+            var members = group.Select(i => byIdentity[i]).ToList();
+            var identities = members.SelectMany(k => k.Identities).Distinct().ToList();
+            var matches = identities.Where(known.ContainsKey).Select(i => known[i]).Distinct().Order().ToList();
+            if (matches.Count == 0)
             {
-                if (identity.Kind == IdentityKind.Phone) target.Phone ??= identity.Value;
-                if (identity.Kind == IdentityKind.Email) target.Email ??= identity.Value;
+                var customer = new Customer { CreatedAt = now, UpdatedAt = now };
+                customer.Phone = identities.Where(i => i.Kind == IdentityKind.Phone).Select(i => i.Value).FirstOrDefault();
+                customer.Email = identities.Where(i => i.Kind == IdentityKind.Email).Select(i => i.Value).FirstOrDefault();
+                fresh.Add((members, identities, customer));
+                continue;
             }
+            foreach (var key in members) result[key] = matches[0];
+            collisions.AddRange(matches.Skip(1).Select(other => (matches[0], other)));
+            attached.AddRange(identities.Where(i => !known.ContainsKey(i)).Select(i => (matches[0], i.Kind, i.Value)));
         }
-        var customers = distinct.Select(d => d.Customer).ToList();
+
+        var customers = fresh.Select(f => f.Customer).ToList();
         await ModelBulkInsert.InsertWithKeysAsync(db, transaction, customers, c => c.Id, (c, id) => c.Id = id, c => c.Identities, ct);
-        var primaries = new HashSet<(long, IdentityKind)>();
-        await ModelBulkInsert.InsertAsync(db, transaction, owner.Select(o => new CustomerIdentity
+        var rows = new List<CustomerIdentity>();
+        foreach (var (members, identities, customer) in fresh)
         {
-            CustomerId = o.Value.Id, Kind = o.Key.Item1, Value = o.Key.Item2, CreatedAt = now, IsPrimary = primaries.Add((o.Value.Id, o.Key.Item1)),
-        }).ToList(), ct);
-        foreach (var (key, _) in fresh) result[key] = owner[key.Identities[0]].Id;
+            foreach (var key in members) result[key] = customer.Id;
+            var primaries = new HashSet<IdentityKind>();
+            rows.AddRange(identities.Select(i => new CustomerIdentity
+            {
+                CustomerId = customer.Id, Kind = i.Kind, Value = i.Value, CreatedAt = now, IsPrimary = primaries.Add(i.Kind),
+            }));
+        }
+        foreach (var (customerId, kind, value) in attached)
+        {
+            // A phone or e-mail of a customer who had none becomes the primary one and shows on the record.
+            var primary = kind switch
+            {
+                IdentityKind.Phone => await db.Customers.Where(c => c.Id == customerId && c.Phone == null)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.Phone, value).SetProperty(c => c.UpdatedAt, now), ct) == 1,
+                IdentityKind.Email => await db.Customers.Where(c => c.Id == customerId && c.Email == null)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.Email, value).SetProperty(c => c.UpdatedAt, now), ct) == 1,
+                _ => !await db.CustomerIdentities.AnyAsync(x => x.CustomerId == customerId && x.Kind == kind, ct),
+            };
+            rows.Add(new CustomerIdentity { CustomerId = customerId, Kind = kind, Value = value, CreatedAt = now, IsPrimary = primary });
+        }
+        await ModelBulkInsert.InsertAsync(db, transaction, rows, ct);
         created.UnionWith(customers.Select(c => c.Id));
-        return (result, created);
+        return new Resolution(result, created, collisions);
     }
 
     private static async Task<int> UpdateCustomersAsync(StudioDbContext db, CustomerWork work, Dictionary<CustomerKey, long> customerOf,

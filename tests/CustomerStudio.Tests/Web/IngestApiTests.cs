@@ -165,4 +165,56 @@ public class IngestApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixtu
         }
         Assert.True(tagged, "the real-time tag was not assigned within 20 s");
     }
+
+    [Fact]
+    public async Task Identities_are_stitched_and_customers_sharing_them_are_merged_automatically()
+    {
+        var (_, secret) = await KeyAsync("ingest:customers", "ingest:events");
+        var client = Machine(secret);
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        string Ext(string n) => $"stitch-{tag}-{n}";
+        async Task<JsonNode> Post(string path, string json) => JsonNode.Parse(await (await client.PostAsync(path, Body(json))).Content.ReadAsStringAsync())!;
+
+        // Two people, known by different identities.
+        var first = await Post("/api/ingest/customers", $$"""[{"externalId":"{{Ext("a")}}","name":"甲"},{"email":"{{tag}}@b.example","name":"乙","city":"杭州"}]""");
+        Assert.Equal(2, first["customersCreated"]!.GetValue<int>());
+        var extA = Ext("a");
+        var a = Db(db => db.CustomerIdentities.Single(i => i.Value == extA).CustomerId);
+        var b = Db(db => db.CustomerIdentities.Single(i => i.Value == $"{tag}@b.example").CustomerId);
+        Assert.NotEqual(a, b);
+        Assert.True(a < b);
+
+        // A new identity arriving with a known one joins that customer (and shows on the record).
+        var stitched = await Post("/api/ingest/events", $$"""{"customer":{"externalId":"{{Ext("a")}}","phone":"139{{Random.Shared.Next(10_000_000, 99_999_999)}}"},"type":"page_view"}""");
+        Assert.Equal((1, 0, 0), (stitched["accepted"]!.GetValue<int>(), stitched["customersCreated"]!.GetValue<int>(), stitched["customersMerged"]!.GetValue<int>()));
+        var phone = Db(db => db.CustomerIdentities.Single(i => i.CustomerId == a && i.Kind == Core.Customers.IdentityKind.Phone));
+        Assert.True(phone.IsPrimary);
+        Assert.Equal(phone.Value, Db(db => db.Customers.Single(c => c.Id == a).Phone));
+
+        // An item naming identities of both: they are one person, merged into the earlier, everything kept.
+        var merged = await Post("/api/ingest/events", $$"""{"customer":{"externalId":"{{Ext("a")}}","email":"{{tag.ToUpperInvariant()}}@B.example"},"type":"signup"}""");
+        Assert.Equal((1, 0, 1), (merged["accepted"]!.GetValue<int>(), merged["customersCreated"]!.GetValue<int>(), merged["customersMerged"]!.GetValue<int>()));
+        var (mergedInto, survivorCity, identities, events) = Db(db => (
+            db.Customers.Single(c => c.Id == b).MergedIntoId, db.Customers.Single(c => c.Id == a).City,
+            db.CustomerIdentities.Count(i => i.CustomerId == a), db.Events.Count(e => e.CustomerId == a)));
+        Assert.Equal(a, mergedInto);
+        Assert.Equal("杭州", survivorCity);
+        Assert.Equal(3, identities);
+        Assert.Equal(2, events);
+        Assert.True(Db(db => db.AuditEntries.Any(x => x.EntityId == a.ToString() && x.Action == "merged")));
+    }
+
+    [Fact]
+    public async Task Two_calls_naming_the_same_new_customer_count_it_once()
+    {
+        var (_, secret) = await KeyAsync("ingest:events");
+        var client = Machine(secret);
+        var ext = "once-" + Guid.NewGuid().ToString("N")[..8];
+        // Sent together, so they may land in one group commit.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(async n =>
+            JsonNode.Parse(await (await client.PostAsync("/api/ingest/events", Body($$"""{"customer":{"externalId":"{{ext}}"},"type":"e{{n}}"}"""))).Content.ReadAsStringAsync())!));
+        Assert.Equal(1, answers.Sum(x => x["customersCreated"]!.GetValue<int>()));
+        Assert.Equal(1, Db(db => db.CustomerIdentities.Count(i => i.Value == ext)));
+        Assert.Equal(8, Db(db => db.Events.Count(e => db.CustomerIdentities.Any(i => i.Value == ext && i.CustomerId == e.CustomerId))));
+    }
 }
