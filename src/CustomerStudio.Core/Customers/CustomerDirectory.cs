@@ -9,7 +9,7 @@ public sealed record CustomerRow(
 
 public sealed record CustomerPage(IReadOnlyList<CustomerRow> Items, int Total);
 
-/// <summary>Finds customers for lists and the API: search by name, phone or email, paged in the database.</summary>
+/// <summary>Finds customers for lists and the API: search by id, name, phone or email, paged in the database.</summary>
 public static class CustomerDirectory
 {
     public const int MaxPageSize = 200;
@@ -23,7 +23,10 @@ public static class CustomerDirectory
         {
             var term = search.Trim();
             var lower = term.ToLowerInvariant();
-            query = query.Where(c => (c.Name != null && c.Name.Contains(term))
+            // A number is also a customer id (sales paste ids from tasks and exports).
+            var id = long.TryParse(term.TrimStart('#'), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : -1;
+            query = query.Where(c => c.Id == id
+                                     || (c.Name != null && c.Name.Contains(term))
                                      || (c.Phone != null && c.Phone.Contains(term))
                                      || (c.Email != null && c.Email.Contains(lower)));
         }

@@ -33,7 +33,38 @@ public enum TimelineKind { Event = 0, Order = 1 }
 /// <summary>One line of the timeline: an event or an order, newest first.</summary>
 public sealed record TimelineItem(TimelineKind Kind, long Id, DateTime At, string Type, string? Channel, string? Details, decimal? Amount, string? Status);
 
-public sealed record TimelinePage(IReadOnlyList<TimelineItem> Items, bool HasMore);
+/// <summary>
+/// Where a timeline page ended: the last item's time, kind and id. Items are ordered by (time, kind, id), newest first,
+/// so the next page starts strictly after it and items sharing one moment are neither skipped nor repeated. Written as
+/// <c>ticks.kind.id</c> for URLs.
+/// </summary>
+public readonly record struct TimelineCursor(DateTime At, TimelineKind Kind, long Id)
+{
+    public override string ToString() => FormattableString.Invariant($"{At.Ticks}.{(int)Kind}.{Id}");
+
+    public static bool TryParse(string? text, out TimelineCursor cursor)
+    {
+        cursor = default;
+        var parts = text?.Split('.');
+        if (parts is not { Length: 3 }
+            || !long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+            || ticks > DateTime.MaxValue.Ticks
+            || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var kind)
+            || !Enum.IsDefined((TimelineKind)kind)
+            || !long.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+            return false;
+        cursor = new TimelineCursor(new DateTime(ticks, DateTimeKind.Utc), (TimelineKind)kind, id);
+        return true;
+    }
+
+    public static TimelineCursor Of(TimelineItem item) => new(item.At, item.Kind, item.Id);
+}
+
+public sealed record TimelinePage(IReadOnlyList<TimelineItem> Items, bool HasMore)
+{
+    /// <summary>Pass as <c>after</c> for the next page; null on the last page.</summary>
+    public TimelineCursor? Next => HasMore && Items.Count > 0 ? TimelineCursor.Of(Items[^1]) : null;
+}
 
 /// <summary>
 /// The 360° view of one customer, read in a handful of queries: identities, attributes and custom fields, tags with
@@ -100,11 +131,13 @@ public sealed class CustomerProfile(StudioDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Events and orders, newest first, optionally of some event types / only orders / within dates; paged by the time of
-    /// the last item seen (<paramref name="before"/>) so a page never shifts when new events arrive.
+    /// Events and orders, newest first (by time, then orders before events, then id), optionally of some event types /
+    /// only orders / within dates. Paged by <paramref name="after"/>, the <see cref="TimelinePage.Next"/> cursor of the
+    /// previous page: a page never shifts when new events arrive and items sharing one moment are never skipped.
+    /// <paramref name="before"/> (strictly earlier than a time) is kept for callers that page by time alone.
     /// </summary>
     public async Task<TimelinePage> TimelineAsync(long customerId, IReadOnlyCollection<string>? types = null, bool? orders = null,
-        DateTime? from = null, DateTime? before = null, int pageSize = 50, CancellationToken ct = default)
+        DateTime? from = null, DateTime? before = null, int pageSize = 50, CancellationToken ct = default, TimelineCursor? after = null)
     {
         pageSize = Math.Clamp(pageSize, 1, 200);
         var items = new List<TimelineItem>();
@@ -114,6 +147,12 @@ public sealed class CustomerProfile(StudioDbContext db, TimeProvider clock)
             if (types is { Count: > 0 }) q = q.Where(e => types.Contains(e.Type));
             if (from is { } f) q = q.Where(e => e.OccurredAt >= f);
             if (before is { } b) q = q.Where(e => e.OccurredAt < b);
+            if (after is { } c)
+            {
+                var (at, id) = (c.At, c.Id);
+                // Events come after orders of the same moment.
+                q = c.Kind == TimelineKind.Order ? q.Where(e => e.OccurredAt <= at) : q.Where(e => e.OccurredAt < at || (e.OccurredAt == at && e.Id < id));
+            }
             items.AddRange(await q.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id).Take(pageSize + 1)
                 .Select(e => new TimelineItem(TimelineKind.Event, e.Id, e.OccurredAt, e.Type, e.Channel, e.PropertiesJson, null, null)).ToListAsync(ct));
         }
@@ -122,12 +161,17 @@ public sealed class CustomerProfile(StudioDbContext db, TimeProvider clock)
             var q = db.Orders.AsNoTracking().Where(o => o.CustomerId == customerId);
             if (from is { } f) q = q.Where(o => o.OrderedAt >= f);
             if (before is { } b) q = q.Where(o => o.OrderedAt < b);
+            if (after is { } c)
+            {
+                var (at, id) = (c.At, c.Id);
+                q = c.Kind == TimelineKind.Event ? q.Where(o => o.OrderedAt < at) : q.Where(o => o.OrderedAt < at || (o.OrderedAt == at && o.Id < id));
+            }
             var rows = await q.OrderByDescending(o => o.OrderedAt).ThenByDescending(o => o.Id).Take(pageSize + 1)
                 .Select(o => new { o.Id, o.OrderedAt, o.OrderNo, o.Channel, o.Amount, o.Status, Lines = o.Lines.Count }).ToListAsync(ct);
             items.AddRange(rows.Select(o => new TimelineItem(TimelineKind.Order, o.Id, o.OrderedAt, o.OrderNo, o.Channel,
                 $"{o.Lines} lines", o.Amount, o.Status.ToString())));
         }
-        var page = items.OrderByDescending(i => i.At).ThenByDescending(i => i.Id).ToList();
+        var page = items.OrderByDescending(i => i.At).ThenByDescending(i => i.Kind).ThenByDescending(i => i.Id).ToList();
         return new TimelinePage(page.Take(pageSize).ToList(), page.Count > pageSize);
     }
 

@@ -134,7 +134,7 @@ public sealed class CustomerProfileTests
 
     [Theory]
     [MemberData(nameof(Providers))]
-    public async Task The_timeline_pages_with_before_without_gaps_or_repeats(DatabaseProvider provider)
+    public async Task The_timeline_pages_with_a_cursor_without_gaps_or_repeats(DatabaseProvider provider)
     {
         var (database, db, ids) = await WorldAsync(provider);
         await using var _ = database;
@@ -146,20 +146,49 @@ public sealed class CustomerProfileTests
         {
             var all = (await profile.TimelineAsync(ids.Main, types, orders, pageSize: 200)).Items;
             var paged = new List<TimelineItem>();
-            DateTime? before = null;
+            TimelineCursor? after = null;
             for (var pages = 0; pages < 50; pages++)
             {
-                var page = await profile.TimelineAsync(ids.Main, types, orders, before: before, pageSize: 7);
+                var page = await profile.TimelineAsync(ids.Main, types, orders, pageSize: 7, after: after);
                 Assert.InRange(page.Items.Count, 1, 7);
                 paged.AddRange(page.Items);
-                if (!page.HasMore) break;
+                if (!page.HasMore) { Assert.Null(page.Next); break; }
                 Assert.Equal(7, page.Items.Count);
-                before = page.Items[^1].At;
+                Assert.True(TimelineCursor.TryParse(page.Next!.Value.ToString(), out var parsed));
+                after = parsed;
             }
             Assert.Equal(all.Select(i => (i.Kind, i.Id)), paged.Select(i => (i.Kind, i.Id)));
             Assert.Equal(paged.Count, paged.Select(i => (i.Kind, i.Id)).Distinct().Count());
         }
         Assert.Equal(38, everything.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Items_sharing_one_moment_are_paged_without_gaps_or_repeats(DatabaseProvider provider)
+    {
+        var (database, db, ids) = await WorldAsync(provider);
+        await using var _ = database;
+        await using var __ = db;
+        // A burst: 11 events and 3 orders at the very same time, more than a page holds.
+        var moment = Now.AddHours(-1);
+        db.Events.AddRange(Enumerable.Range(0, 11).Select(n => new CustomerEvent { CustomerId = ids.Main, Type = "burst", OccurredAt = moment, ReceivedAt = moment }));
+        db.Orders.AddRange(Enumerable.Range(0, 3).Select(n => new Order { CustomerId = ids.Main, OrderNo = $"BURST-{n}", OrderedAt = moment, Amount = n, Currency = "CNY" }));
+        await db.SaveChangesAsync();
+        var profile = new CustomerProfile(db, new Clock());
+
+        var all = (await profile.TimelineAsync(ids.Main, pageSize: 200)).Items;
+        Assert.Equal(38 + 14, all.Count);
+        var paged = new List<TimelineItem>();
+        TimelineCursor? after = null;
+        do
+        {
+            var page = await profile.TimelineAsync(ids.Main, pageSize: 4, after: after);
+            paged.AddRange(page.Items);
+            after = page.Next;
+        } while (after is not null);
+        Assert.Equal(all.Select(i => (i.Kind, i.Id)), paged.Select(i => (i.Kind, i.Id)));
+        Assert.Equal(all.Count, paged.Distinct().Count());
     }
 
     [Theory]

@@ -43,23 +43,23 @@ public class ProfileApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixt
     }
 
     [Fact]
-    public async Task The_timeline_pages_on_with_next_before_and_filters_orders()
+    public async Task The_timeline_pages_on_with_next_and_filters_orders_and_refuses_a_bad_cursor()
     {
         var id = (await CustomersWithOrdersAsync(1))[0];
         var sales = await app.Factory.SignedInAsync(StudioAppFactory.Sales);
         var all = JsonNode.Parse(await sales.GetStringAsync($"/api/customers/{id}/timeline?pageSize=200"))!["items"]!.AsArray();
         var seen = new List<string>();
-        string? before = null;
+        string? after = null;
         for (var i = 0; i < 100; i++)
         {
-            var page = JsonNode.Parse(await sales.GetStringAsync($"/api/customers/{id}/timeline?pageSize=2" + (before is null ? "" : "&before=" + Uri.EscapeDataString(before))))!;
+            var page = JsonNode.Parse(await sales.GetStringAsync($"/api/customers/{id}/timeline?pageSize=2" + (after is null ? "" : "&after=" + Uri.EscapeDataString(after))))!;
             seen.AddRange(page["items"]!.AsArray().Select(x => $"{x!["kind"]}:{x["id"]}"));
             if (!page["hasMore"]!.GetValue<bool>())
             {
-                Assert.Null(page["nextBefore"]);
+                Assert.Null(page["next"]);
                 break;
             }
-            before = page["nextBefore"]!.GetValue<string>();
+            after = page["next"]!.GetValue<string>();
         }
         Assert.Equal(all.Select(x => $"{x!["kind"]}:{x["id"]}"), seen);
 
@@ -69,6 +69,11 @@ public class ProfileApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixt
         var type = all.First(x => x!["kind"]!.GetValue<string>() == "event")!["type"]!.GetValue<string>();
         var typed = JsonNode.Parse(await sales.GetStringAsync($"/api/customers/{id}/timeline?types={type}"))!["items"]!.AsArray();
         Assert.All(typed, e => Assert.Equal(type, e!["type"]!.GetValue<string>()));
+
+        var bad = await sales.GetAsync($"/api/customers/{id}/timeline?after=yesterday");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        var error = JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["errors"]![0]!;
+        Assert.Equal(("after", "InvalidCursor"), (error["path"]!.GetValue<string>(), error["code"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -106,5 +111,55 @@ public class ProfileApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixt
         Assert.Equal($"/api/customers/{survivor}/timeline?orders=true", timeline.Headers.Location!.OriginalString);
         var profile = JsonNode.Parse(await sales.GetStringAsync(moved.Headers.Location.OriginalString))!;
         Assert.Equal(survivorOrders + mergedOrders, profile["orders"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Sales_patch_attributes_and_custom_values_audited_and_marketers_cannot()
+    {
+        var id = (await CustomersWithOrdersAsync(3))[2];
+        var code = "tier_" + Guid.NewGuid().ToString("N")[..6];
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StudioDbContext>();
+            db.CustomFields.Add(new Core.Customers.CustomFieldDefinition { Code = code, NameZh = "等级", NameEn = "Tier", Type = Core.Customers.CustomFieldType.Number });
+            await db.SaveChangesAsync();
+        }
+        var sales = await app.Factory.SignedInAsync(StudioAppFactory.Sales);
+        var ok = await sales.PatchAsJsonAsync($"/api/customers/{id}", new { city = "宁波", stage = "sql", custom = new Dictionary<string, string> { [code] = "3.50" } });
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var body = JsonNode.Parse(await ok.Content.ReadAsStringAsync())!;
+        Assert.Equal(("宁波", "sql"), (body["customer"]!["city"]!.GetValue<string>(), body["customer"]!["lifecycleStage"]!.GetValue<string>()));
+        Assert.Contains(body["customFields"]!.AsArray(), f => f!["code"]!.GetValue<string>() == code && f["value"]!.GetValue<string>() == "3.5");
+
+        var bad = await sales.PatchAsJsonAsync($"/api/customers/{id}", new { stage = "vip", custom = new Dictionary<string, string> { [code] = "three", ["nope_" + code] = "1" } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var paths = JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["errors"]!.AsArray().Select(e => e!["path"]!.GetValue<string>()).Order().ToList();
+        Assert.Equal(["custom.nope_" + code, "stage"], paths);
+        var typed = await sales.PatchAsJsonAsync($"/api/customers/{id}", new { custom = new Dictionary<string, string> { [code] = "three" } });
+        Assert.Equal("custom." + code, JsonNode.Parse(await typed.Content.ReadAsStringAsync())!["errors"]![0]!["path"]!.GetValue<string>());
+
+        var marketer = await app.Factory.SignedInAsync(StudioAppFactory.Marketer);
+        Assert.Equal(HttpStatusCode.Forbidden, (await marketer.PatchAsJsonAsync($"/api/customers/{id}", new { city = "上海" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await sales.PatchAsJsonAsync("/api/customers/98765432", new { city = "上海" })).StatusCode);
+
+        await using (var scope = app.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StudioDbContext>();
+            var c = await db.Customers.SingleAsync(x => x.Id == id);
+            Assert.Equal(("宁波", Core.Customers.LifecycleStage.Sql), (c.City, c.LifecycleStage));
+            var audits = await db.AuditEntries.Where(a => a.EntityType == "Customer" && a.EntityId == id.ToString()).Select(a => a.Action).ToListAsync();
+            Assert.Contains("updated", audits);
+            Assert.Contains("custom_fields_updated", audits);
+            Assert.True(await db.LifecycleChanges.AnyAsync(l => l.CustomerId == id && l.To == Core.Customers.LifecycleStage.Sql));
+        }
+    }
+
+    [Fact]
+    public async Task Customers_are_found_by_id()
+    {
+        var id = (await CustomersWithOrdersAsync(1))[0];
+        var sales = await app.Factory.SignedInAsync(StudioAppFactory.Sales);
+        var found = JsonNode.Parse(await sales.GetStringAsync($"/api/customers?search=%23{id}"))!["items"]!.AsArray();
+        Assert.Contains(found, c => c!["id"]!.GetValue<long>() == id);
     }
 }

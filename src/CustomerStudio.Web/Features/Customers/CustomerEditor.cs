@@ -100,6 +100,9 @@ public sealed class CustomerEditor(StudioDbContext db, CustomerProfile profile, 
         return saved ? (true, []) : (false, [new ConditionError("customer", "UnknownCustomer", id.ToString(CultureInfo.InvariantCulture))]);
     }
 
+    /// <summary>Whether a custom field of this code exists in the workspace.</summary>
+    public Task<bool> IsFieldAsync(string code, CancellationToken ct = default) => db.CustomFields.AnyAsync(f => f.Code == code, ct);
+
     private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     /// <summary>A stored value as the profile shows it (the same text <see cref="CustomerProfile.SummaryAsync"/> gives).</summary>

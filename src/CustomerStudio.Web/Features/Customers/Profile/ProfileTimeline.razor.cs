@@ -58,30 +58,10 @@ public sealed partial class ProfileTimeline
             bool? orders = _filter switch { TimelineFilter.Orders => true, TimelineFilter.Events => false, _ => null };
             var types = _filter == TimelineFilter.Events ? _types : [];
             var id = CustomerId;
-            Task<TimelinePage> Page(DateTime? before, int size) =>
-                Scopes.RunAsync(sp => sp.GetRequiredService<CustomerProfile>().TimelineAsync(id, types, orders, null, before, size));
-            if (reset || _items.Count == 0)
-            {
-                var first = await Page(null, PageSize);
-                _items.Clear();
-                _items.AddRange(first.Items);
-                _hasMore = first.HasMore;
-                return;
-            }
-            // The core pages by time alone (before = strictly earlier): asking from just after the last item's time
-            // repeats the items shown at that very time, so none that shares it is skipped; the repeats are dropped.
-            var last = _items[^1].At;
-            var repeats = _items.Count(i => i.At == last);
-            var page = await Page(last.AddTicks(1), PageSize + repeats);
-            var seen = _items.Select(i => (i.Kind, i.Id)).ToHashSet();
-            var fresh = page.Items.Where(i => !seen.Contains((i.Kind, i.Id))).ToList();
-            if (fresh.Count == 0 && page.HasMore)
-            {
-                // More items at that one moment than fit a page: step past it (by time, the rest of it cannot be reached).
-                page = await Page(last, PageSize);
-                fresh = page.Items.Where(i => !seen.Contains((i.Kind, i.Id))).ToList();
-            }
-            _items.AddRange(fresh);
+            var after = reset || _items.Count == 0 ? (TimelineCursor?)null : TimelineCursor.Of(_items[^1]);
+            var page = await Scopes.RunAsync(sp => sp.GetRequiredService<CustomerProfile>().TimelineAsync(id, types, orders, pageSize: PageSize, after: after));
+            if (after is null) _items.Clear();
+            _items.AddRange(page.Items);
             _hasMore = page.HasMore;
         }
         finally
