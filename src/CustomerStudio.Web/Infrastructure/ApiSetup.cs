@@ -23,6 +23,7 @@ public static class ApiSetup
         }));
         builder.Services.AddProblemDetails();
         builder.Services.AddStudioDiagnostics();
+        builder.AddStudioScheduler();
         builder.AddSegments();
         builder.AddTags();
         builder.AddCustomers();

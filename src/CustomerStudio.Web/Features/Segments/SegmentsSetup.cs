@@ -1,13 +1,12 @@
 using CustomerStudio.Core.Segments;
-using Quartz;
 
 namespace CustomerStudio.Web.Features.Segments;
 
 public static class SegmentsSetup
 {
     /// <summary>
-    /// Segment services and their scheduled refresh: Quartz.NET with the in-memory store, whose triggers are rebuilt
-    /// from the segment table at start (docs/decisions/0004).
+    /// Segment services and their scheduled refresh on the studio's Quartz scheduler (<c>SchedulerSetup</c>); the
+    /// triggers are rebuilt from the segment table at start (docs/decisions/0004).
     /// </summary>
     public static void AddSegments(this IHostApplicationBuilder builder)
     {
@@ -15,15 +14,7 @@ public static class SegmentsSetup
         services.AddScoped<SegmentService>();
         services.AddSingleton<SegmentSchedule>();
 
-        services.AddQuartz(q =>
-        {
-            q.ConfigureScheduler(o => o.InstanceName = "CustomerStudio");
-            q.UseInMemoryStore();
-            // Refreshes are database-bound; a few at a time is plenty and leaves connections for requests.
-            q.UseDefaultThreadPool(o => o.MaxConcurrency = 4);
-        });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-        // Registered after the Quartz service, so the scheduler exists; runs after migrations (they run while starting).
+        // Registered after the Quartz service (SchedulerSetup), so the scheduler exists; runs after migrations (they run while starting).
         services.AddHostedService<SegmentScheduleStartup>();
     }
 }
