@@ -6,13 +6,18 @@ namespace CustomerStudio.Core.Conditions;
 /// <summary>A problem with a condition, at a JSON path such as <c>$.all[1].count.value</c>, localized on demand.</summary>
 public sealed record ConditionError(string Path, string Code, params string[] Args)
 {
-    private static readonly ResourceManager Messages =
-        new("CustomerStudio.Core.Conditions.ConditionMessages", typeof(ConditionError).Assembly);
+    // Conditions, journey definitions and template packs report problems alike; each keeps its messages beside its code.
+    private static readonly ResourceManager[] Messages =
+    [
+        new("CustomerStudio.Core.Conditions.ConditionMessages", typeof(ConditionError).Assembly),
+        new("CustomerStudio.Core.Definitions.DefinitionMessages", typeof(ConditionError).Assembly),
+    ];
 
     public string Message(CultureInfo? culture = null)
     {
-        var template = Messages.GetString(Code, culture ?? CultureInfo.CurrentUICulture) ?? Code;
-        return string.Format(culture ?? CultureInfo.CurrentUICulture, template, Args);
+        culture ??= CultureInfo.CurrentUICulture;
+        var template = Messages.Select(m => m.GetString(Code, culture)).FirstOrDefault(t => t is not null) ?? Code;
+        return string.Format(culture, template, Args);
     }
 
     public override string ToString() => $"{Path}: {Message(CultureInfo.InvariantCulture)}";
