@@ -83,4 +83,7 @@ public class OutboxMessage
     public string? LastError { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? SentAt { get; set; }
+    /// <summary>The dispatch batch holding the message, and until when; an expired claim may be taken over by another node.</summary>
+    public string? ClaimedBy { get; set; }
+    public DateTime? ClaimedUntil { get; set; }
 }

@@ -1613,3 +1613,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124113928_OutboxClaims'
+)
+BEGIN
+    ALTER TABLE [Outbox] ADD [ClaimedBy] nvarchar(max) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124113928_OutboxClaims'
+)
+BEGIN
+    ALTER TABLE [Outbox] ADD [ClaimedUntil] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124113928_OutboxClaims'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124113928_OutboxClaims', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
