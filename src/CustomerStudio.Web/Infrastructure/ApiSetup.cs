@@ -30,6 +30,7 @@ public static class ApiSetup
         builder.AddImports();
         builder.AddIngestion();
         builder.AddScoring();
+        builder.AddStudioJourneyRuntime();
     }
 
     public static void MapStudioApi(this WebApplication app)
