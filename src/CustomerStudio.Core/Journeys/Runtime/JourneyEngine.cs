@@ -65,7 +65,9 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
         if (candidates.Count == 0) return (0, 0);
         var token = OutboxDispatcher.ClaimToken();
         var until = now + Lease;
-        await db.JourneyInstances.Where(i => candidates.Contains(i.Id) && (i.ClaimedUntil == null || i.ClaimedUntil < now))
+        // The claim re-checks that each instance is still due: another node may have advanced it since it was read.
+        await db.JourneyInstances.Where(i => candidates.Contains(i.Id) && (i.ClaimedUntil == null || i.ClaimedUntil < now)
+                                             && (i.Status == InstanceStatus.Running || i.Status == InstanceStatus.Waiting) && i.WakeAt <= now)
             .ExecuteUpdateAsync(u => u.SetProperty(i => i.ClaimedBy, token).SetProperty(i => i.ClaimedUntil, until), ct);
         var instances = await db.JourneyInstances.AsNoTracking().Where(i => candidates.Contains(i.Id) && i.ClaimedBy == token).ToListAsync(ct);
         if (instances.Count == 0) return (0, 0);

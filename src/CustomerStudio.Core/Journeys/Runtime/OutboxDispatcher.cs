@@ -51,7 +51,8 @@ public sealed class OutboxDispatcher(IDbContextFactory<StudioDbContext> dbs, IEn
         if (candidates.Count == 0) return 0;
         var token = ClaimToken();
         var until = now + Lease;
-        await db.Outbox.Where(o => candidates.Contains(o.Id) && o.Status == OutboxStatus.Pending && (o.ClaimedUntil == null || o.ClaimedUntil < now))
+        // The claim re-checks that each message is still due: another node may have sent it since it was read.
+        await db.Outbox.Where(o => candidates.Contains(o.Id) && o.Status == OutboxStatus.Pending && o.NextAttemptAt <= now && (o.ClaimedUntil == null || o.ClaimedUntil < now))
             .ExecuteUpdateAsync(u => u.SetProperty(o => o.ClaimedBy, token).SetProperty(o => o.ClaimedUntil, until), ct);
         var mine = await db.Outbox.AsNoTracking().Where(o => candidates.Contains(o.Id) && o.ClaimedBy == token).OrderBy(o => o.Id).ToListAsync(ct);
         if (mine.Count == 0) return 0;
