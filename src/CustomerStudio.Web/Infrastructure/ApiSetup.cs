@@ -42,6 +42,7 @@ public static class ApiSetup
         var api = app.MapGroup("/api").RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Mvc.SkipStatusCodePagesAttribute());
         api.MapWorkspaceApi();
         api.MapCustomersApi();
+        api.MapAccountsApi();
         api.MapDiagnosticsApi();
         api.MapSegmentsApi();
         api.MapImportsApi();
