@@ -613,9 +613,6 @@ internal sealed class DemoDataGenerator
         }
     }
 
-    // ------------------------------------------------------------------ helpers
-
-    /// <summary>A time in [from, to], shaped by the hour-of-day pattern of Chinese users.</summary>
     // ------------------------------------------------------------------ accounts and households
 
     /// <summary>
@@ -757,6 +754,9 @@ internal sealed class DemoDataGenerator
         }
     }
 
+    // ------------------------------------------------------------------ helpers
+
+    /// <summary>A time in [from, to], shaped by the hour-of-day pattern of Chinese users.</summary>
     private DateTime RandomTime(DateTime from, DateTime to, bool recencyBias)
     {
         if (to <= from) return Seconds(from);
