@@ -134,12 +134,12 @@ public sealed class OutboxTests
         var dead = outbox.Take(2).Select(o => o.Id).ToList();
         await using (var db = world.Db())
             await db.Outbox.Where(o => dead.Contains(o.Id))
-                .ExecuteUpdateAsync(u => u.SetProperty(o => o.ClaimedBy, "dead-node:1").SetProperty(o => o.ClaimedUntil, world.Time.Now + OutboxDispatcher.Lease));
+                .ExecuteUpdateAsync(u => u.SetProperty(o => o.ClaimedBy, "dead-node:1").SetProperty(o => o.ClaimedUntil, world.Time.Now + OutboxDispatcher.DefaultLease));
         // Two live dispatchers race for the rest: each message is sent by one of them.
         var sent = await Task.WhenAll(Dispatcher(world, smtp).DrainAsync(TimeSpan.FromSeconds(20)), Dispatcher(world, smtp).DrainAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal(3, sent.Sum());
         Assert.Equal(3, smtp.Messages().Count);
-        world.Time.Advance(OutboxDispatcher.Lease + TimeSpan.FromSeconds(1));
+        world.Time.Advance(OutboxDispatcher.DefaultLease + TimeSpan.FromSeconds(1));
         Assert.Equal(2, await Dispatcher(world, smtp).DrainAsync(TimeSpan.FromSeconds(20)));
         Assert.Equal(5, smtp.Messages().Count);
         Assert.Equal(5, smtp.Messages().Select(m => m.MessageId).Distinct().Count());

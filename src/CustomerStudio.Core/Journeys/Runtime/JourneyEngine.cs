@@ -28,9 +28,10 @@ namespace CustomerStudio.Core.Journeys.Runtime;
 /// claim cannot commit and a side effect is written once per visit of a node.
 /// Nodes of a kind are executed together where the database does the work (conditions, tags).
 /// </summary>
-public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimeProvider clock, ILogger<JourneyEngine> log)
+public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimeProvider clock, ILogger<JourneyEngine> log, JourneyRuntimeOptions? options = null)
 {
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    /// <summary>How long a claimed batch is ours; a node that dies holds its instances this long (<c>Journeys:LeaseSeconds</c>).</summary>
+    public TimeSpan Lease { get; } = TimeSpan.FromSeconds(options?.LeaseSeconds ?? 120);
     /// <summary>Most nodes one instance passes in one batch; a graph without waits in a loop is refused at publish, this is the backstop.</summary>
     public const int MaxStepsPerRun = 64;
 

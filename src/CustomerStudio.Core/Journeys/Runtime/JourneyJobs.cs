@@ -14,6 +14,8 @@ public sealed class JourneyRuntimeOptions
     /// <summary>Pause between polls when nothing was due: the timer lag when idle.</summary>
     public int PollMilliseconds { get; set; } = 100;
     public int BatchSize { get; set; } = 500;
+    /// <summary>How long a node's claim on a batch of instances or messages lasts; a dead node's work waits this long.</summary>
+    public int LeaseSeconds { get; set; } = 120;
 }
 
 /// <summary>
