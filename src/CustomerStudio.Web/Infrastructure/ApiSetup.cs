@@ -5,6 +5,7 @@ using CustomerStudio.Web.Features.Imports;
 using CustomerStudio.Web.Features.Ingestion;
 using CustomerStudio.Web.Features.Scoring;
 using CustomerStudio.Web.Features.Segments;
+using CustomerStudio.Web.Features.Journeys;
 using CustomerStudio.Web.Features.Settings;
 using CustomerStudio.Web.Features.Tags;
 using Scalar.AspNetCore;
@@ -48,6 +49,7 @@ public static class ApiSetup
         api.MapImportsApi();
         api.MapApiKeysApi();
         api.MapTagsApi();
+        api.MapJourneyRuntimeApi();
         api.MapGet("/schemas/condition", () => Results.Text(Core.Conditions.ConditionSchema.Json, "application/schema+json"))
             .WithTags("Schemas").WithSummary("The JSON Schema of the condition language (version " + Core.Conditions.ConditionSchema.Version + ").");
     }
