@@ -66,7 +66,10 @@ public static class TemplatePackValidator
 
         foreach (var (path, condition) in Conditions(json))
             errors.AddRange(Compile(condition, path));
-        if (errors.Count > 0) return new PackValidation(null, Distinct(errors), source);
+        // A pack that does not have the schema's shape is not read further; wrong journeys and conditions are, so that
+        // every dangling reference is listed with them.
+        if (errors.Any(e => e.Code.StartsWith("Schema", StringComparison.Ordinal) && !e.Path.Contains(".definition") && !IsConditionPath(e.Path)))
+            return new PackValidation(null, Distinct(errors), source);
 
         TemplatePack pack;
         try
@@ -75,7 +78,7 @@ public static class TemplatePackValidator
             if (copy["journeys"] is JsonArray copies)
                 foreach (var j in copies.OfType<JsonObject>()) j.Remove("definition");
             pack = copy.Deserialize<TemplatePack>(DefinitionSchemas.Json)!;
-            pack = pack with { Journeys = [.. pack.Journeys.Select((j, i) => j with { Definition = journeys[i] })] };
+            pack = pack with { Journeys = [.. pack.Journeys.Select((j, i) => j with { Definition = journeys.GetValueOrDefault(i) ?? new JourneyDefinition() })] };
         }
         catch (JsonException ex)
         {
