@@ -222,7 +222,7 @@ internal sealed class PackWriter(StudioDbContext db, TemplatePack pack, string c
     private async Task<int> ScoringAsync(ScoringDocument source, CancellationToken ct)
     {
         var doc = WorkspaceDefinitions.Normalize(source);
-        var settings = await db.WorkspaceSettings.FirstOrDefaultAsync(ct);
+        var settings = await db.WorkspaceSettings.OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
         if (settings is null) db.WorkspaceSettings.Add(settings = new WorkspaceSettings { Id = 1 });
         var before = new { settings.RfmWindowDays, settings.LeadScoringJson };
         settings.RfmWindowDays = doc.Rfm!.WindowDays;

@@ -33,7 +33,7 @@ public sealed class WorkspaceDefinitions
     public static async Task<WorkspaceDefinitions> LoadAsync(StudioDbContext db, CancellationToken ct = default)
     {
         var result = new WorkspaceDefinitions();
-        var settings = await db.WorkspaceSettings.AsNoTracking().FirstOrDefaultAsync(ct);
+        var settings = await db.WorkspaceSettings.AsNoTracking().OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
         result.Culture = settings?.DefaultCulture ?? "zh-CN";
 
         var categories = await db.TagCategories.AsNoTracking().ToListAsync(ct);

@@ -7,6 +7,7 @@ using CustomerStudio.Web.Features.Scoring;
 using CustomerStudio.Web.Features.Segments;
 using CustomerStudio.Web.Features.Settings;
 using CustomerStudio.Web.Features.Tags;
+using CustomerStudio.Web.Features.Templates;
 using Scalar.AspNetCore;
 
 namespace CustomerStudio.Web.Infrastructure;
@@ -29,6 +30,7 @@ public static class ApiSetup
         builder.AddImports();
         builder.AddIngestion();
         builder.AddScoring();
+        builder.AddTemplates();
     }
 
     public static void MapStudioApi(this WebApplication app)
@@ -45,7 +47,7 @@ public static class ApiSetup
         api.MapImportsApi();
         api.MapApiKeysApi();
         api.MapTagsApi();
-        api.MapGet("/schemas/condition", () => Results.Text(Core.Conditions.ConditionSchema.Json, "application/schema+json"))
-            .WithTags("Schemas").WithSummary("The JSON Schema of the condition language (version " + Core.Conditions.ConditionSchema.Version + ").");
+        // /api/schemas/{kind} (condition, tag, segment, journey, … template-pack) and /api/templates.
+        api.MapTemplatesApi();
     }
 }
