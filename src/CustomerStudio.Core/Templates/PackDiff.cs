@@ -42,6 +42,9 @@ public sealed record PackDiff(string Code, string Version, string? InstalledVers
 /// <summary>What a pack installed (kept in <see cref="InstalledTemplate.ManifestJson"/>): each item with the fingerprint it had then.</summary>
 public sealed record InstalledManifest(string Code, string Version, IReadOnlyList<InstalledItem> Items)
 {
+    /// <summary>Items installed under another code (<c>Tag:repeat_buyer</c> → <c>repeat_buyer_2</c>); later installs keep the rename.</summary>
+    public IReadOnlyDictionary<string, string> Renamed { get; init; } = new Dictionary<string, string>();
+
     public static InstalledManifest? Read(string? json)
     {
         try

@@ -8,8 +8,6 @@ namespace CustomerStudio.Core.Templates;
 /// </summary>
 internal static class Renames
 {
-    public static string Key(PackItemKey key) => $"{key.Kind}:{key.Code}";
-
     public static void Apply(JsonObject pack, PackItemKey key, string to)
     {
         var from = key.Code;

@@ -52,19 +52,40 @@ public sealed class TemplatePackService(StudioDbContext db, TimeProvider clock, 
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public async Task<PackValidation> ValidateAsync(byte[] bytes, CancellationToken ct = default)
-    {
-        var read = TemplatePackReader.Read(bytes);
-        if (!read.Ok) return new PackValidation(null, read.Errors);
-        return await TemplatePackValidator.ValidateAsync(db, read.Source!, null, ct);
-    }
+    public async Task<PackValidation> ValidateAsync(byte[] bytes, CancellationToken ct = default) => (await PrepareAsync(bytes, ct)).Validation;
 
     public async Task<(PackValidation Validation, PackDiff? Diff)> DiffAsync(byte[] bytes, CancellationToken ct = default)
     {
-        var validation = await ValidateAsync(bytes, ct);
-        if (!validation.Ok) return (validation, null);
+        var prepared = await PrepareAsync(bytes, ct);
+        if (!prepared.Validation.Ok) return (prepared.Validation, null);
+        return (prepared.Validation, await DiffAsync(prepared.Validation.Pack!, prepared.Workspace!, ct));
+    }
+
+    private sealed record Prepared(PackValidation Validation, WorkspaceDefinitions? Workspace, PackSource? Source, Dictionary<string, string> Renamed);
+
+    /// <summary>Reads and validates a pack, with the renames an earlier install of it chose applied again.</summary>
+    private async Task<Prepared> PrepareAsync(byte[] bytes, CancellationToken ct)
+    {
+        var read = TemplatePackReader.Read(bytes);
+        if (!read.Ok) return new Prepared(new PackValidation(null, read.Errors), null, null, []);
         var workspace = await WorkspaceDefinitions.LoadAsync(db, ct);
-        return (validation, await DiffAsync(validation.Pack!, workspace, ct));
+        var source = read.Source!;
+        var renamed = new Dictionary<string, string>();
+        var code = source.Json["code"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var c) ? c : null;
+        var installed = code is null ? null : await db.InstalledTemplates.AsNoTracking().FirstOrDefaultAsync(t => t.Code == code, ct);
+        if (InstalledManifest.Read(installed?.ManifestJson) is { Renamed.Count: > 0 } manifest)
+        {
+            var json = source.Json.DeepClone().AsObject();
+            foreach (var (key, to) in manifest.Renamed)
+            {
+                var parsed = PackItemKey.Parse(key);
+                Renames.Apply(json, parsed, to);
+                renamed[key] = to;
+            }
+            source = new PackSource(json, source.Files);
+        }
+        var validation = await TemplatePackValidator.ValidateAsync(db, source, workspace, ct);
+        return new Prepared(validation, workspace, source, renamed);
     }
 
     public async Task<PackDiff> DiffAsync(TemplatePack pack, WorkspaceDefinitions workspace, CancellationToken ct = default)
@@ -92,11 +113,11 @@ public sealed class TemplatePackService(StudioDbContext db, TimeProvider clock, 
     {
         var started = Stopwatch.StartNew();
         if (!actor.Governs) return PackInstallResult.Failed([new ConditionError("$", "InstallNotAllowed")]);
-        var read = TemplatePackReader.Read(bytes);
-        if (!read.Ok) return PackInstallResult.Failed(read.Errors);
-        var workspace = await WorkspaceDefinitions.LoadAsync(db, ct);
-        var validation = await TemplatePackValidator.ValidateAsync(db, read.Source!, workspace, ct);
+        var prepared = await PrepareAsync(bytes, ct);
+        var validation = prepared.Validation;
         if (!validation.Ok) return PackInstallResult.Failed([.. validation.Located]);
+        var workspace = prepared.Workspace!;
+        var read = new TemplatePackReader.Result(prepared.Source, []);
         var pack = validation.Pack!;
 
         var installed = await db.InstalledTemplates.FirstOrDefaultAsync(t => t.Code == pack.Code, ct);
@@ -105,7 +126,8 @@ public sealed class TemplatePackService(StudioDbContext db, TimeProvider clock, 
 
         var diff = await DiffAsync(pack, workspace, ct);
         var errors = new List<ConditionError>();
-        var renamed = new Dictionary<string, string>();
+        var renamed = prepared.Renamed;
+        var renamedNow = new HashSet<string>();
         var json = read.Source!.Json.DeepClone().AsObject();
         foreach (var conflict in diff.Conflicts)
         {
@@ -114,13 +136,17 @@ public sealed class TemplatePackService(StudioDbContext db, TimeProvider clock, 
             else if (choice == ConflictChoice.Rename)
             {
                 if (conflict.RenameTo is null) errors.Add(new ConditionError(conflict.Key.ToString(), "CannotRename", conflict.Key.Code));
-                else if (renamed.TryAdd(Renames.Key(conflict.Key), conflict.RenameTo)) Renames.Apply(json, conflict.Key, conflict.RenameTo);
+                else if (renamed.TryAdd(conflict.Key.ToString(), conflict.RenameTo))
+                {
+                    Renames.Apply(json, conflict.Key, conflict.RenameTo);
+                    renamedNow.Add(conflict.RenameTo);
+                }
             }
         }
         if (errors.Count > 0) return PackInstallResult.Failed(errors, diff);
 
         // Choices change the pack (renames) and what its references resolve to (skips): check it all again.
-        if (renamed.Count > 0)
+        if (renamedNow.Count > 0)
         {
             validation = await TemplatePackValidator.ValidateAsync(db, new PackSource(json, read.Source.Files), workspace, ct);
             if (!validation.Ok) return PackInstallResult.Failed([.. validation.Located], diff);
@@ -155,7 +181,7 @@ public sealed class TemplatePackService(StudioDbContext db, TimeProvider clock, 
                 written.Add((item, await writer.WriteAsync(item.Key, item.Change != PackChange.New, ct)));
                 var outcome = item.Change switch
                 {
-                    PackChange.New when renamed.ContainsValue(item.Key.Code) => "renamed",
+                    PackChange.New when renamedNow.Contains(item.Key.Code) => "renamed",
                     PackChange.New => "installed",
                     PackChange.Changed => "upgraded",
                     _ => "overwritten",
@@ -168,7 +194,7 @@ public sealed class TemplatePackService(StudioDbContext db, TimeProvider clock, 
             var mine = diff.Items.Where(i => writes.Contains(i) || (i.Change == PackChange.Unchanged && previous.Any(p => p.Key == i.Key.ToString())))
                 .Select(i => new InstalledItem(i.Key.ToString(), PackJson.Fingerprint(i.Pack!)));
             var manifest = new InstalledManifest(pack.Code, pack.Version,
-                [.. mine.UnionBy(previous.Where(p => diff.Items.All(i => i.Key.ToString() != p.Key)), i => i.Key)]);
+                [.. mine.UnionBy(previous.Where(p => diff.Items.All(i => i.Key.ToString() != p.Key)), i => i.Key)]) { Renamed = renamed };
             var before = installed is null ? null : new { installed.Code, installed.Version };
             installed ??= db.InstalledTemplates.Add(new InstalledTemplate { Code = pack.Code }).Entity;
             installed.Version = pack.Version;

@@ -64,6 +64,13 @@ public class TemplatePackConflictTests
             Assert.DoesNotContain("P365D", mine.DefinitionJson);
             Assert.Contains("P365D", (await check.Tags.SingleAsync(t => t.Code == "repeat_buyer_2")).DefinitionJson);
             Assert.Equal("""{"tag":"repeat_buyer_2","op":"has"}""", (await check.Segments.SingleAsync(s => s.Code == "loyal_repeaters")).DefinitionJson);
+
+            // The rename is remembered: the same version again changes nothing and asks nothing.
+            var (_, again) = await PackWorld.Service(check).DiffAsync(Bytes(retail));
+            Assert.True(again!.NothingToDo, string.Join(", ", again.Items.Where(i => i.Change != PackChange.Unchanged).Select(i => i.Key)));
+            var reinstall = await PackWorld.Service(check).InstallAsync(Bytes(retail), NoChoices, PackWorld.Admin);
+            Assert.True(reinstall.Ok, string.Join("\n", reinstall.Errors));
+            Assert.All(reinstall.Items, i => Assert.Equal("unchanged", i.Outcome));
         }
     }
 
