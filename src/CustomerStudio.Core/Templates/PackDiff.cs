@@ -29,7 +29,11 @@ public enum ConflictChoice
 
 /// <summary>One line of the preview: an item of the pack, how it compares with the workspace, and which properties differ.</summary>
 public sealed record PackDiffItem(PackItemKey Key, string Name, PackChange Change, IReadOnlyList<string> Differences,
-    JsonNode? Workspace, JsonNode? Pack, string? RenameTo = null);
+    JsonNode? Workspace, JsonNode? Pack, string? RenameTo = null)
+{
+    /// <summary>同名不同义: workspace tags a new pack tag looks like (similar name or code), as the tag card warns.</summary>
+    public IReadOnlyList<Tags.TagWarning> Warnings { get; init; } = [];
+}
 
 /// <summary>The preview of installing a pack: every item with its change; the pack and the installed version it follows.</summary>
 public sealed record PackDiff(string Code, string Version, string? InstalledVersion, IReadOnlyList<PackDiffItem> Items)

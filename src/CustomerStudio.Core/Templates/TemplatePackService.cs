@@ -103,7 +103,10 @@ public sealed class TemplatePackService(StudioDbContext db, TimeProvider clock, 
             else if (recorded.TryGetValue(key.ToString(), out var fingerprint) && fingerprint == PackJson.Fingerprint(current)) change = PackChange.Changed;
             else change = PackChange.Conflict;
             items.Add(new PackDiffItem(key, name, change, change is PackChange.Changed or PackChange.Conflict ? PackJson.Differences(current, canonical) : [],
-                current, canonical, change == PackChange.Conflict && key.Kind != PackItemKind.Scoring ? FreeCode(key, pack, workspace) : null));
+                current, canonical, change == PackChange.Conflict && key.Kind != PackItemKind.Scoring ? FreeCode(key, pack, workspace) : null)
+            {
+                Warnings = change == PackChange.New && key.Kind == PackItemKind.Tag ? LookAlikes(pack.Tags.First(t => t.Code == key.Code), workspace) : [],
+            });
         }
         return new PackDiff(pack.Code, pack.Version, installed?.Version, items);
     }
@@ -274,6 +277,20 @@ public sealed class TemplatePackService(StudioDbContext db, TimeProvider clock, 
         PackItemKind.Journey => w.Journeys.TryGetValue(key.Code, out var j) ? PackJson.Canonical(j) : null,
         _ => w.Scoring is null ? null : PackJson.Canonical(w.Scoring),
     };
+
+    /// <summary>Workspace tags with a similar name or code: the same 同名不同义 guard as the tag card.</summary>
+    private static IReadOnlyList<TagWarning> LookAlikes(TagDocument tag, WorkspaceDefinitions w)
+    {
+        var warnings = new List<TagWarning>();
+        foreach (var other in w.Tags.Values.Where(o => o.Code != tag.Code))
+        {
+            if (TagSimilarity.SimilarNames(tag.NameZh, other.NameZh) || TagSimilarity.SimilarNames(tag.NameEn, other.NameEn))
+                warnings.Add(new TagWarning("SimilarName", other.Code, other.NameZh));
+            else if (TagSimilarity.SimilarCodes(tag.Code, other.Code))
+                warnings.Add(new TagWarning("SimilarCode", other.Code, other.NameZh));
+        }
+        return warnings;
+    }
 
     /// <summary>The first code <c>{code}_2</c>, <c>{code}_3</c>… that neither the workspace nor the pack uses.</summary>
     private static string? FreeCode(PackItemKey key, TemplatePack pack, WorkspaceDefinitions w)

@@ -60,6 +60,10 @@ public class TemplatesApiTests : IAsyncLifetime
         var conflicts = diff.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("change").GetString() == "Conflict").ToList();
         Assert.Contains(conflicts, c => c.GetProperty("key").GetString() == "Tag:repeat_buyer");
 
+        // 同名不同义: the pack's VIP专属关怀 looks like the demo's VIP tag.
+        var vipCare = diff.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("key").GetString() == "Tag:vip_care");
+        Assert.Contains(vipCare.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("vip"));
+
         var refused = await admin.PostAsync("/api/templates/install", Form(("bundled", "retail")));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
 

@@ -21,7 +21,8 @@ public sealed record TemplatesOverview(IReadOnlyList<PackSummary> Bundled, IRead
 public sealed record PackValidationBody(bool Ok, IReadOnlyList<ApiError> Errors);
 
 public sealed record PackDiffLine(string Key, string Kind, string Code, string? Language, string Name,
-    [property: JsonConverter(typeof(JsonStringEnumConverter<PackChange>))] PackChange Change, IReadOnlyList<string> Differences, string? RenameTo);
+    [property: JsonConverter(typeof(JsonStringEnumConverter<PackChange>))] PackChange Change, IReadOnlyList<string> Differences, string? RenameTo,
+    IReadOnlyList<string> Warnings);
 
 public sealed record PackDiffBody(string Code, string Version, string? InstalledVersion, IReadOnlyList<PackDiffLine> Items);
 
@@ -127,7 +128,8 @@ public static class TemplatesApi
     }
 
     internal static PackDiffBody Body(PackDiff diff) => new(diff.Code, diff.Version, diff.InstalledVersion,
-        [.. diff.Items.Select(i => new PackDiffLine(i.Key.ToString(), i.Key.Kind.ToString(), i.Key.Code, i.Key.Language, i.Name, i.Change, i.Differences, i.RenameTo))]);
+        [.. diff.Items.Select(i => new PackDiffLine(i.Key.ToString(), i.Key.Kind.ToString(), i.Key.Code, i.Key.Language, i.Name, i.Change, i.Differences, i.RenameTo,
+            [.. i.Warnings.Select(w => w.Message())]))]);
 
     private static List<ApiError> Errors(IEnumerable<ConditionError> errors) => [.. errors.Select(e => new ApiError(e.Path, e.Code, e.Message()))];
 

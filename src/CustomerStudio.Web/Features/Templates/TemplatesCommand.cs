@@ -88,7 +88,8 @@ public static class TemplatesCommand
                 foreach (var item in diff.Items.Where(i => i.Change != PackChange.Unchanged))
                     Console.WriteLine($"  {item.Change,-9} {item.Key,-40} {item.Name}" +
                                       (item.Differences.Count > 0 ? $"  [{string.Join(", ", item.Differences)}]" : "") +
-                                      (item.RenameTo is null ? "" : $"  (rename → {item.RenameTo})"));
+                                      (item.RenameTo is null ? "" : $"  (rename → {item.RenameTo})") +
+                                      string.Concat(item.Warnings.Select(w => $"\n      warning: {w.Message()}")));
                 Console.WriteLine($"{diff.Count(PackChange.New)} new, {diff.Count(PackChange.Changed)} changed, {diff.Count(PackChange.Conflict)} conflicting, {diff.Count(PackChange.Unchanged)} unchanged.");
                 return 0;
             }
