@@ -3,6 +3,7 @@ using CustomerStudio.Web.Features.Diagnostics;
 using CustomerStudio.Web.Features.Home;
 using CustomerStudio.Web.Features.Imports;
 using CustomerStudio.Web.Features.Ingestion;
+using CustomerStudio.Web.Features.Journeys;
 using CustomerStudio.Web.Features.Scoring;
 using CustomerStudio.Web.Features.Segments;
 using CustomerStudio.Web.Features.Settings;
@@ -30,6 +31,7 @@ public static class ApiSetup
         builder.AddImports();
         builder.AddIngestion();
         builder.AddScoring();
+        builder.AddJourneys();
     }
 
     public static void MapStudioApi(this WebApplication app)
@@ -46,6 +48,7 @@ public static class ApiSetup
         api.MapImportsApi();
         api.MapApiKeysApi();
         api.MapTagsApi();
+        api.MapJourneysApi();
         api.MapGet("/schemas/condition", () => Results.Text(Core.Conditions.ConditionSchema.Json, "application/schema+json"))
             .WithTags("Schemas").WithSummary("The JSON Schema of the condition language (version " + Core.Conditions.ConditionSchema.Version + ").");
     }
