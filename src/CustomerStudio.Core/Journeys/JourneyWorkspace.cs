@@ -45,9 +45,80 @@ public sealed class JourneyWorkspace(ConditionCatalog catalog, ConditionContext 
         var checks = new JourneyChecks((condition, _) => compiler.Compile(condition.ToJsonString()).Errors);
         var validation = JourneyValidator.Validate(json, checks);
         var references = References(json);
-        if (references.Count == 0) return validation;
-        var errors = validation.Errors.Concat(references).ToList();
-        return new JourneyValidation(null, errors);
+        if (validation.Ok && references.Count == 0) return validation;
+        return new JourneyValidation(null, [.. Unset(json, validation.Errors), .. references, .. GraphGaps(json, validation.Errors)]);
+    }
+
+    /// <summary>
+    /// A setting left empty fails its pattern and its minimum length at once; a marketer needs one message saying it is
+    /// not set yet, at its path.
+    /// </summary>
+    private static List<ConditionError> Unset(string? json, IReadOnlyList<ConditionError> errors)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json ?? "");
+        }
+        catch (JsonException)
+        {
+            return [.. errors];
+        }
+        var result = new List<ConditionError>();
+        var done = new HashSet<string>();
+        foreach (var error in errors)
+        {
+            var empty = error.Code is "SchemaPattern" or "SchemaTooShort" && error.Path.Contains(".settings.", StringComparison.Ordinal)
+                        && At(root, error.Path) is JsonValue v && v.TryGetValue<string>(out var text) && text.Length == 0;
+            if (!empty) result.Add(error);
+            else if (done.Add(error.Path)) result.Add(new ConditionError(error.Path, "SettingNotSet", error.Path[(error.Path.LastIndexOf('.') + 1)..]));
+        }
+        return result;
+    }
+
+    /// <summary>The value at a path such as <c>$.nodes[2].settings.variants[0].port</c>.</summary>
+    private static JsonNode? At(JsonNode? node, string path)
+    {
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(path[1..], @"\.([A-Za-z0-9_]+)|\[(\d+)\]"))
+            node = m.Groups[1].Success ? (node as JsonObject)?[m.Groups[1].Value] : (node as JsonArray) is { } a && int.Parse(m.Groups[2].Value) is var i && i < a.Count ? a[i] : null;
+        return node;
+    }
+
+    /// <summary>
+    /// The validator leaves nodes with their own errors out of the graph checks, and skips reachability while any node
+    /// has errors. A half-configured journey still deserves its markers: the unconnected ports of such nodes, a missing
+    /// trigger and the nodes no trigger reaches, read from whatever nodes and edges can be read.
+    /// </summary>
+    public static IReadOnlyList<ConditionError> GraphGaps(string? json, IReadOnlyList<ConditionError> found)
+    {
+        var definition = Readable(json);
+        var invalid = Enumerable.Range(0, definition.Nodes.Count)
+            .Where(i => found.Any(e => e.Path.StartsWith($"$.nodes[{i}].", StringComparison.Ordinal))).ToHashSet();
+        if (invalid.Count == 0) return [];
+        var known = found.Select(e => (e.Path, e.Code)).ToHashSet();
+        var edges = ReadableEdges(json);
+        var gaps = new List<ConditionError>();
+        void Add(ConditionError error)
+        {
+            if (known.Add((error.Path, error.Code))) gaps.Add(error);
+        }
+
+        var nodes = definition.Nodes.Select((n, i) => (Node: n, Index: i)).Where(n => n.Node.Id != Placeholder).ToList();
+        foreach (var (node, index) in nodes.Where(n => invalid.Contains(n.Index)))
+            foreach (var port in node.OutputPorts)
+                if (!edges.Any(e => e.From == node.Id && e.Port == port))
+                    Add(new ConditionError($"$.nodes[{index}]", "UnconnectedPort", node.Id, port));
+        if (nodes.All(n => n.Node.Category != JourneyNodeCategory.Trigger) && found.All(e => e.Path != "$.nodes"))
+            Add(new ConditionError("$.nodes", "NoTrigger"));
+        var reached = new HashSet<string>();
+        var queue = new Queue<string>(nodes.Where(n => n.Node.Category == JourneyNodeCategory.Trigger).Select(n => n.Node.Id));
+        while (queue.TryDequeue(out var id))
+            if (reached.Add(id))
+                foreach (var edge in edges.Where(e => e.From == id)) queue.Enqueue(edge.To);
+        foreach (var (node, index) in nodes)
+            if (!reached.Contains(node.Id) && node.Kind != JourneyNodeKind.Goal && nodes.First(n => n.Node.Id == node.Id).Index == index)
+                Add(new ConditionError($"$.nodes[{index}]", "UnreachableNode", node.Id));
+        return gaps;
     }
 
     /// <summary>References to things missing from the workspace, for every node whose settings can be read.</summary>
@@ -55,7 +126,8 @@ public sealed class JourneyWorkspace(ConditionCatalog catalog, ConditionContext 
     {
         var definition = Readable(json);
         var errors = new List<ConditionError>();
-        foreach (var reference in JourneyReferences.Of(definition))
+        // An empty code is a missing setting, already reported by the validator.
+        foreach (var reference in JourneyReferences.Of(definition).Where(r => r.Code.Length > 0))
         {
             var index = int.Parse(reference.Path["$.nodes[".Length..reference.Path.IndexOf(']')], System.Globalization.CultureInfo.InvariantCulture);
             if (Check(reference, definition.Nodes[index].Kind) is { } error) errors.Add(error);
@@ -118,8 +190,36 @@ public sealed class JourneyWorkspace(ConditionCatalog catalog, ConditionContext 
             {
                 // Reported by the validator at its path.
             }
-            nodes.Add(node ?? new JourneyNode { Id = "x", Kind = JourneyNodeKind.Manual });
+            nodes.Add(node ?? new JourneyNode { Id = Placeholder, Kind = JourneyNodeKind.Manual });
         }
         return new JourneyDefinition { Nodes = nodes };
+    }
+
+    /// <summary>Stands for a node that cannot be read at all (its index is kept).</summary>
+    private const string Placeholder = "-";
+
+    private static List<JourneyEdge> ReadableEdges(string? json)
+    {
+        try
+        {
+            var array = JsonNode.Parse(json ?? "") is JsonObject { } root ? root["edges"] as JsonArray : null;
+            var edges = new List<JourneyEdge>();
+            foreach (var item in array ?? [])
+            {
+                try
+                {
+                    if (item?.Deserialize<JourneyEdge>(JourneyDefinitionJson.Options) is { } edge) edges.Add(edge);
+                }
+                catch (JsonException)
+                {
+                    // Reported by the validator at its path.
+                }
+            }
+            return edges;
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
     }
 }

@@ -9,5 +9,6 @@ public static class JourneysSetup
     {
         builder.Services.AddScoped<JourneyService>();
         builder.Services.AddScoped<JourneyStats>();
+        builder.Services.AddScoped<Designer.DesignerClipboard>();
     }
 }
