@@ -80,4 +80,60 @@ public class ImportWizardBrowserTests(StudioBrowserFixture studio)
             System.IO.File.Delete(path);
         }
     }
+
+    /// <summary>Four events of two new customers, one row without an event type (line 5).</summary>
+    private const string EventFile = """
+        手机,事件,发生时间,渠道,页面
+        170 0000 2001,browser_check,2026-11-20 10:00,web,/pricing
+        17000002001,browser_check,2026-11-21 09:30,web,/demo
+        17000002002,browser_check,2026-11-20 11:00,app,/
+        17000002002,,2026-11-20 12:00,app,/
+        17000002002,browser_signup,2026-11-22 08:00,app,
+        """;
+
+    [Fact]
+    public async Task An_admin_imports_an_events_file_through_the_wizard_and_the_events_are_stored()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cs-browser-events-{Guid.NewGuid():N}.csv");
+        await System.IO.File.WriteAllTextAsync(path, EventFile.Replace("\r\n", "\n"), new UTF8Encoding(false));
+        try
+        {
+            var page = await studio.NewPageAsync();
+            await studio.SignInAsync(page, "admin@customerstudio.local");
+            await page.GotoAsync(studio.BaseUrl + "/imports");
+            await StudioBrowserFixture.WaitInteractiveAsync(page);
+            await page.Locator("[data-testid=import-wizard] input[type=file]").SetInputFilesAsync(path);
+            await Assertions.Expect(page.Locator("[data-testid=preview-row]")).ToHaveCountAsync(5);
+
+            await page.Locator("[data-testid=import-kind-events]").First.ClickAsync();
+            foreach (var (header, target) in new[] { ("手机", "phone"), ("事件", "event_type"), ("发生时间", "occurred_at"), ("渠道", "channel"), ("页面", "prop:页面") })
+                await Assertions.Expect(page.Locator($"[data-testid=mapping-row][data-header='{header}']")).ToHaveAttributeAsync("data-target", target);
+            await Assertions.Expect(page.Locator("[data-testid=import-problem]")).ToHaveCountAsync(0);
+            await Assertions.Expect(page.Locator("[data-testid=import-kind-hint]")).ToBeVisibleAsync();
+            await StudioBrowserFixture.ShotAsync(page, "82-import-events-mapped");
+
+            await page.Locator("[data-testid=import-start]").ClickAsync();
+            await page.WaitForURLAsync(new Regex(@"/imports/\d+$"));
+            var job = page.Locator("[data-testid=import-job]");
+            await Assertions.Expect(job).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 60_000 });
+            await Assertions.Expect(page.Locator("[data-testid=import-progress]")).ToHaveAttributeAsync("data-processed", "5");
+            await Assertions.Expect(page.Locator("[data-testid=import-count][data-kind=Created]")).ToHaveAttributeAsync("data-value", "4");
+            await Assertions.Expect(page.Locator("[data-testid=import-count][data-kind=Rejected]")).ToHaveAttributeAsync("data-value", "1");
+            await Assertions.Expect(page.Locator("[data-testid=import-error][data-line='5']")).ToBeVisibleAsync();
+            await StudioBrowserFixture.ShotAsync(page, "83-import-events-finished");
+
+            await using var scope = studio.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<StudioDbContext>();
+            var stored = await db.Events.AsNoTracking().Where(e => e.Type == "browser_check" || e.Type == "browser_signup")
+                .Join(db.Customers, e => e.CustomerId, c => c.Id, (e, c) => new { c.Phone, e.Type }).ToListAsync();
+            Assert.Equal(4, stored.Count);
+            Assert.Equal(2, stored.Count(e => e.Phone == "+8617000002001"));
+            Assert.Equal(["browser_check", "browser_signup"], stored.Where(e => e.Phone == "+8617000002002").Select(e => e.Type).Order());
+            Assert.Equal(2, await db.EventProperties.CountAsync(p => p.Key == "页面" && (p.Value == "/pricing" || p.Value == "/demo")));
+        }
+        finally
+        {
+            System.IO.File.Delete(path);
+        }
+    }
 }

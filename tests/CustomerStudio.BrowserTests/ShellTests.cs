@@ -7,7 +7,7 @@ public class ShellTests(StudioBrowserFixture studio)
 {
     private static readonly (string Href, string Zh, string En)[] Sections =
     [
-        ("/customers", "客户", "Customers"), ("/tags", "标签", "Tags"), ("/segments", "分群", "Segments"),
+        ("/customers", "客户", "Customers"), ("/accounts", "账户与家庭", "Accounts"), ("/tags", "标签", "Tags"), ("/segments", "分群", "Segments"),
         ("/journeys", "旅程", "Journeys"), ("/imports", "导入", "Imports"), ("/templates", "模板", "Templates"),
         ("/settings", "设置", "Settings"), ("/", "概览", "Overview"),
     ];
@@ -91,7 +91,7 @@ public class ShellTests(StudioBrowserFixture studio)
         var page = await studio.NewPageAsync();
         await studio.SignInAsync(page, "sales@customerstudio.local");
         var links = await page.Locator("[data-testid=nav] a").EvaluateAllAsync<string[]>("els => els.map(e => e.getAttribute('href'))");
-        Assert.Equal(["/", "/customers"], links);
+        Assert.Equal(["/", "/customers", "/accounts"], links);
 
         await page.Locator("[data-testid=nav] a[href='/customers']").ClickAsync();
         var phone = page.Locator("[data-testid=customers-grid] tbody tr").First.Locator("td").Nth(2);

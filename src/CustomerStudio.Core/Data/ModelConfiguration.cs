@@ -310,6 +310,7 @@ internal sealed class JourneyInstanceConfiguration : IEntityTypeConfiguration<Jo
         b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Cascade);
         b.Property(x => x.CurrentNodeId).HasMaxLength(Len.Code);
         b.Property(x => x.AwaitedEvent).HasMaxLength(Len.Code);
+        b.Property(x => x.ResumePort).HasMaxLength(32);
         b.Property(x => x.ClaimedBy).HasMaxLength(Len.Code);
         b.Property(x => x.Revision).IsConcurrencyToken();
         // Due-timer sweeps, event bookmarks and per-journey node counts.
@@ -328,6 +329,15 @@ internal sealed class JourneyStepLogConfiguration : IEntityTypeConfiguration<Jou
         b.Property(x => x.Port).HasMaxLength(Len.Code);
         b.HasIndex(x => x.InstanceId);
         b.HasIndex(x => new { x.JourneyId, x.NodeId, x.Port });
+    }
+}
+
+internal sealed class JourneyTriggerStateConfiguration : IEntityTypeConfiguration<JourneyTriggerState>
+{
+    public void Configure(EntityTypeBuilder<JourneyTriggerState> b)
+    {
+        b.HasKey(x => new { x.JourneyId, x.NodeId });
+        b.Property(x => x.NodeId).HasMaxLength(Len.Code);
     }
 }
 

@@ -45,6 +45,7 @@ public class StudioDbContext(DbContextOptions<StudioDbContext> options)
     public DbSet<JourneyInstance> JourneyInstances => Set<JourneyInstance>();
     public DbSet<JourneyStepLog> JourneyStepLog => Set<JourneyStepLog>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<JourneyTriggerState> JourneyTriggerStates => Set<JourneyTriggerState>();
 
     public DbSet<InstalledTemplate> InstalledTemplates => Set<InstalledTemplate>();
     public DbSet<EmailTemplate> EmailTemplates => Set<EmailTemplate>();

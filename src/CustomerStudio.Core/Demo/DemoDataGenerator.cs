@@ -24,6 +24,8 @@ internal sealed class DemoDataSet
     public List<Order> Orders { get; } = [];
     public List<OrderLine> OrderLines { get; } = [];
     public List<PlannedAssignment> Assignments { get; } = [];
+    public List<Account> Accounts { get; } = [];
+    public List<AccountMember> AccountMembers { get; } = [];
 }
 
 /// <summary>
@@ -89,6 +91,7 @@ internal sealed class DemoDataGenerator
         GenerateOrders();
         FinishCustomers();
         PlanAssignments();
+        GenerateAccounts();
         return _data;
     }
 
@@ -607,6 +610,147 @@ internal sealed class DemoDataGenerator
                 if (p.LastEvent?.AddDays(90) > at) at = p.LastEvent.Value.AddDays(90);
                 Add(Dormant, null, at);
             }
+        }
+    }
+
+    // ------------------------------------------------------------------ accounts and households
+
+    /// <summary>
+    /// Households in the education example (the student who uses the product, a parent who registered, often the other
+    /// parent who decides; same city, the father sharing the student's surname) and B2B companies (a decision maker
+    /// from the B2B customers and colleagues of the same industry, who take the company's name, size and e-mail domain).
+    /// Runs last on its own random stream, so every customer, event, order and tag is what it was without accounts.
+    /// </summary>
+    private void GenerateAccounts()
+    {
+        var rng = new Random(unchecked(_options.Seed * 31 + 7));
+        var used = new HashSet<long>();
+        GenerateHouseholds(rng, used, _options.Customers / 50);
+        GenerateCompanies(rng, used, _options.Customers / 80);
+    }
+
+    private void GenerateHouseholds(Random rng, HashSet<long> used, int target)
+    {
+        var today = DateOnly.FromDateTime(_now);
+        int? Age(Customer c) => c.BirthDate is { } b ? today.Year - b.Year - (today < b.AddYears(today.Year - b.Year) ? 1 : 0) : null;
+        var withCity = _data.Customers.Where(c => c.City is not null && c.Name is not null).ToList();
+        var students = withCity.Where(c => Age(c) is >= 18 and <= 23).ToArray();
+        var fathers = withCity.Where(c => c.Gender == Gender.Male && Age(c) is >= 40 and <= 56)
+            .GroupBy(c => (c.City, c.Name![0])).ToDictionary(g => g.Key, g => g.ToList());
+        var mothers = withCity.Where(c => c.Gender == Gender.Female && Age(c) is >= 38 and <= 55)
+            .GroupBy(c => c.City).ToDictionary(g => g.Key!, g => g.ToList());
+        Shuffle(rng, students);
+
+        Customer? Pick(List<Customer>? pool)
+        {
+            if (pool is null) return null;
+            for (var tries = 0; tries < 4; tries++)
+            {
+                var c = pool[rng.Next(pool.Count)];
+                if (!used.Contains(c.Id)) return c;
+            }
+            return null;
+        }
+
+        var households = 0;
+        foreach (var student in students)
+        {
+            if (households >= target) break;
+            if (used.Contains(student.Id)) continue;
+            var father = Pick(fathers.GetValueOrDefault((student.City, student.Name![0])));
+            var mother = Pick(mothers.GetValueOrDefault(student.City!));
+            if (father is null && mother is null) continue;
+            // The parent who registered is more often the mother; the other parent, when there is one, decides.
+            var motherRegistered = mother is not null && (father is null || rng.NextDouble() < 0.65);
+            var members = new List<(Customer Customer, AccountRole Role)> { (student, AccountRole.User) };
+            if (mother is not null) members.Add((mother, motherRegistered ? AccountRole.Registrant : AccountRole.DecisionMaker));
+            if (father is not null && rng.NextDouble() < (mother is null ? 1 : 0.75))
+                members.Add((father, motherRegistered ? AccountRole.DecisionMaker : AccountRole.Registrant));
+            if (!members.Any(m => m.Role == AccountRole.Registrant)) continue;
+            AddAccount(rng, used, new Account { Kind = AccountKind.Household, Name = student.Name + "家" }, members);
+            households++;
+        }
+    }
+
+    private void GenerateCompanies(Random rng, HashSet<long> used, int target)
+    {
+        var b2b = _profiles.Where(p => p.IsB2B && !used.Contains(p.Customer.Id)).Select(p => p.Customer).ToArray();
+        Shuffle(rng, b2b);
+        var byIndustry = b2b.GroupBy(c => c.Industry!).ToDictionary(g => g.Key, g => g.ToList());
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var companies = 0;
+        foreach (var primary in b2b)
+        {
+            if (companies >= target) break;
+            if (used.Contains(primary.Id) || !names.Add(primary.Company!)) continue;
+            var members = new List<(Customer Customer, AccountRole Role)> { (primary, AccountRole.DecisionMaker) };
+            var colleagues = rng.NextDouble() switch { < 0.25 => 1, < 0.55 => 2, < 0.80 => 3, < 0.92 => 4, _ => 5 };
+            var pool = byIndustry[primary.Industry!];
+            var domain = primary.Email is { } own ? own[own.IndexOf('@')..] : null;
+            for (var tries = 0; members.Count <= colleagues && tries < colleagues * 4; tries++)
+            {
+                var c = pool[rng.Next(pool.Count)];
+                if (used.Contains(c.Id) || c.Id == primary.Id || members.Any(m => m.Customer.Id == c.Id)) continue;
+                var role = members.Count == 1 && rng.NextDouble() < 0.6 ? AccountRole.Registrant
+                    : rng.NextDouble() < 0.6 ? AccountRole.User : AccountRole.Member;
+                JoinCompany(rng, c, primary, ref domain);
+                members.Add((c, role));
+            }
+            AddAccount(rng, used, new Account { Kind = AccountKind.Company, Name = primary.Company!, Industry = primary.Industry, Size = primary.CompanySize },
+                members);
+            companies++;
+        }
+    }
+
+    /// <summary>
+    /// A colleague takes the company's name and size, and the company's e-mail domain (the first member's who has an
+    /// e-mail); a local part already taken there gets a digit, as <see cref="UniqueEmail"/> does.
+    /// </summary>
+    private void JoinCompany(Random rng, Customer colleague, Customer company, ref string? domain)
+    {
+        (colleague.Company, colleague.Industry, colleague.CompanySize) = (company.Company, company.Industry, company.CompanySize);
+        if (colleague.Email is not { } email) return;
+        var at = email.IndexOf('@');
+        if (domain is null)
+        {
+            domain = email[at..];
+            return;
+        }
+        var local = email[..at];
+        var moved = local + domain;
+        while (moved != email && !_emails.Add(moved))
+        {
+            local += rng.Next(10).ToString(CultureInfo.InvariantCulture);
+            moved = local + domain;
+        }
+        if (moved == email) return;
+        _emails.Remove(email);
+        foreach (var identity in colleague.Identities.Where(i => i.Kind == IdentityKind.Email && i.Value == email)) identity.Value = moved;
+        colleague.Email = moved;
+    }
+
+    /// <summary>The account appears once its last member is known, within two weeks; everyone joins then.</summary>
+    private void AddAccount(Random rng, HashSet<long> used, Account account, List<(Customer Customer, AccountRole Role)> members)
+    {
+        var known = members.Max(m => m.Customer.CreatedAt);
+        account.Id = _data.Accounts.Count + 1;
+        account.CreatedAt = Min(Seconds(known + TimeSpan.FromHours(rng.Next(0, 24 * 14))), _now);
+        foreach (var (customer, role) in members)
+        {
+            var member = new AccountMember { AccountId = account.Id, CustomerId = customer.Id, Role = role, JoinedAt = account.CreatedAt };
+            account.Members.Add(member);
+            _data.AccountMembers.Add(member);
+            used.Add(customer.Id);
+        }
+        _data.Accounts.Add(account);
+    }
+
+    private static void Shuffle<T>(Random rng, T[] items)
+    {
+        for (var i = items.Length - 1; i > 0; i--)
+        {
+            var j = rng.Next(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
         }
     }
 

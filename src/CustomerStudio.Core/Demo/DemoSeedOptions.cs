@@ -40,7 +40,10 @@ public sealed record DemoSeedResult(
     int Tags,
     int TagValues,
     int TagAssignments,
+    int Households,
+    int Companies,
+    int AccountMembers,
     TimeSpan Elapsed)
 {
-    internal static DemoSeedResult NothingDone(TimeSpan elapsed) => new(true, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, elapsed);
+    internal static DemoSeedResult NothingDone(TimeSpan elapsed) => new(true, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, elapsed);
 }

@@ -13,7 +13,7 @@ namespace CustomerStudio.Core.Demo;
 
 /// <summary>
 /// Fills an empty workspace with a deterministic Chinese demo: customers with identities, 18 months of events and orders,
-/// a starter tag taxonomy and tag assignments. Does nothing once the workspace has been seeded or holds customers.
+/// a starter tag taxonomy and tag assignments, households and B2B companies with their members. Does nothing once the workspace has been seeded or holds customers.
 /// </summary>
 public sealed class DemoWorkspaceSeeder(StudioDbContext db, ILogger<DemoWorkspaceSeeder> logger)
 {
@@ -86,12 +86,15 @@ public sealed class DemoWorkspaceSeeder(StudioDbContext db, ILogger<DemoWorkspac
             Tags: taxonomy.TagsCreated,
             TagValues: taxonomy.ValuesCreated,
             TagAssignments: assignments.Count + rfmAssigned,
+            Households: data.Accounts.Count(a => a.Kind == AccountKind.Household),
+            Companies: data.Accounts.Count(a => a.Kind == AccountKind.Company),
+            AccountMembers: data.AccountMembers.Count,
             Elapsed: clock.Elapsed);
         logger.LogInformation(
             "Seeding demo workspace: done in {Seconds:F1} s ({Customers} customers, {Identities} identities, {Events} events, " +
-            "{Orders} orders, {Tags} tags, {Assignments} tag assignments)",
+            "{Orders} orders, {Tags} tags, {Assignments} tag assignments, {Households} households, {Companies} companies, {Members} account members)",
             result.Elapsed.TotalSeconds, result.Customers, result.Identities, result.Events, result.Orders, result.Tags,
-            result.TagAssignments);
+            result.TagAssignments, result.Households, result.Companies, result.AccountMembers);
         return result;
     }
 
@@ -216,6 +219,8 @@ public sealed class DemoWorkspaceSeeder(StudioDbContext db, ILogger<DemoWorkspac
         Insert("orders", data.Orders);
         Insert("order lines", data.OrderLines);
         Insert("tag assignments", assignments);
+        Insert("accounts", data.Accounts);
+        Insert("account members", data.AccountMembers);
     }
 
     /// <summary>
@@ -253,6 +258,12 @@ public sealed class DemoWorkspaceSeeder(StudioDbContext db, ILogger<DemoWorkspac
             {
                 a.Id = 0;
                 a.CustomerId = customerIds[a.CustomerId];
+            }, null, clock, ct);
+
+            await SaveInChunksAsync("accounts", data.Accounts, a =>
+            {
+                a.Id = 0;
+                foreach (var member in a.Members) (member.AccountId, member.CustomerId) = (0, customerIds[member.CustomerId]);
             }, null, clock, ct);
         }
         finally

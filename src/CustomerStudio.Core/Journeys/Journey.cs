@@ -43,6 +43,8 @@ public class JourneyInstance
     public DateTime? WakeAt { get; set; }
     /// <summary>Bookmark: the event type a wait-for-event node listens for.</summary>
     public string? AwaitedEvent { get; set; }
+    /// <summary>The port a waiting instance leaves through when it is next advanced (<c>event</c> once the awaited event came); null: the wait's own (next / timeout).</summary>
+    public string? ResumePort { get; set; }
     public string? StateJson { get; set; }
     public string? LastError { get; set; }
     /// <summary>Runtime node holding the instance, and until when; an expired claim may be taken over.</summary>
@@ -86,4 +88,17 @@ public class OutboxMessage
     /// <summary>The dispatch batch holding the message, and until when; an expired claim may be taken over by another node.</summary>
     public string? ClaimedBy { get; set; }
     public DateTime? ClaimedUntil { get; set; }
+}
+
+/// <summary>
+/// Where a journey's trigger has read up to: the last id of the log it follows (segment entries, tag history, events),
+/// or the last local date / fire time for date-based and scheduled triggers. Journey 0 holds the runtime's own cursors
+/// (events already matched against waiting instances).
+/// </summary>
+public class JourneyTriggerState
+{
+    public int JourneyId { get; set; }
+    public string NodeId { get; set; } = "";
+    public long Cursor { get; set; }
+    public DateTime? LastRunAt { get; set; }
 }

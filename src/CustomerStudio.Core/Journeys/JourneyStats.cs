@@ -6,7 +6,7 @@ namespace CustomerStudio.Core.Journeys;
 
 /// <summary>
 /// One node's figures. Counts are customer runs (instances), not steps: a run that passes a node twice (a loop through
-/// a wait) counts once. <see cref="Entered"/>: runs with a step at the node; <see cref="Waiting"/>: runs parked there
+/// a wait) counts once. <see cref="Entered"/>: runs that reached the node (a step there, or waiting or failed there now); <see cref="Waiting"/>: runs parked there
 /// now; <see cref="Ports"/>: runs that left through each port; <see cref="Converted"/> / <see cref="Failed"/>: runs that
 /// ended converted or failed at this node.
 /// </summary>
@@ -59,8 +59,14 @@ public sealed class JourneyStats(StudioDbContext db)
         var steps = db.JourneyStepLog.AsNoTracking().Where(l => l.JourneyId == journeyId);
         if (versionRow is { } vid2) steps = steps.Where(l => instances.Any(i => i.Id == l.InstanceId && i.JourneyVersionId == vid2));
 
-        var entered = await steps.GroupBy(l => l.NodeId)
-            .Select(g => new { Node = g.Key, Runs = g.Select(l => l.InstanceId).Distinct().Count() })
+        // The runtime logs a step when a run leaves a node (or ends there); a run waiting or failed at a node has no step
+        // there yet, so it is counted from where it stands.
+        var here = instances.Where(i => i.CurrentNodeId != null
+                                        && (i.Status == InstanceStatus.Waiting || i.Status == InstanceStatus.Running || i.Status == InstanceStatus.Failed))
+            .Select(i => new { NodeId = i.CurrentNodeId!, InstanceId = i.Id });
+        var entered = await steps.Select(l => new { l.NodeId, l.InstanceId }).Union(here)
+            .GroupBy(x => x.NodeId)
+            .Select(g => new { Node = g.Key, Runs = g.Count() })
             .ToListAsync(ct);
         var ports = await steps.Where(l => l.Port != null).GroupBy(l => new { l.NodeId, l.Port })
             .Select(g => new { g.Key.NodeId, g.Key.Port, Runs = g.Select(l => l.InstanceId).Distinct().Count() })

@@ -275,12 +275,21 @@ public sealed class TagAssignments(StudioDbContext db, TimeProvider clock)
     private async Task WriteAsync(List<long> delete, List<TagAssignment> insert, List<TagAssignmentHistory> history, CancellationToken ct)
     {
         if (delete.Count == 0 && insert.Count == 0 && history.Count == 0) return;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        foreach (var chunk in delete.Chunk(Chunk))
-            await db.TagAssignments.Where(a => chunk.Contains(a.Id)).ExecuteDeleteAsync(ct);
-        await ModelBulkInsert.InsertAsync(db, transaction, insert, ct);
-        await ModelBulkInsert.InsertAsync(db, transaction, history, ct);
-        await transaction.CommitAsync(ct);
+        // Inside a caller's transaction (a journey batch) the writes join it; otherwise they are their own.
+        var outer = db.Database.CurrentTransaction;
+        var transaction = outer ?? await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            foreach (var chunk in delete.Chunk(Chunk))
+                await db.TagAssignments.Where(a => chunk.Contains(a.Id)).ExecuteDeleteAsync(ct);
+            await ModelBulkInsert.InsertAsync(db, transaction, insert, ct);
+            await ModelBulkInsert.InsertAsync(db, transaction, history, ct);
+            if (outer is null) await transaction.CommitAsync(ct);
+        }
+        finally
+        {
+            if (outer is null) await transaction.DisposeAsync();
+        }
     }
 
     /// <summary>Keeps today's coverage point of the tag's trend current (one snapshot per tag and day).</summary>

@@ -673,6 +673,10 @@ namespace CustomerStudio.Data.PostgreSql.Migrations
                     b.Property<string>("LastError")
                         .HasColumnType("text");
 
+                    b.Property<string>("ResumePort")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
@@ -743,6 +747,26 @@ namespace CustomerStudio.Data.PostgreSql.Migrations
                     b.HasIndex("JourneyId", "NodeId", "Port");
 
                     b.ToTable("JourneyStepLog");
+                });
+
+            modelBuilder.Entity("CustomerStudio.Core.Journeys.JourneyTriggerState", b =>
+                {
+                    b.Property<int>("JourneyId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Cursor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("LastRunAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("JourneyId", "NodeId");
+
+                    b.ToTable("JourneyTriggerStates");
                 });
 
             modelBuilder.Entity("CustomerStudio.Core.Journeys.JourneyVersion", b =>

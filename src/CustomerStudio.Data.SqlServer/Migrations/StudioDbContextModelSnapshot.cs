@@ -673,6 +673,10 @@ namespace CustomerStudio.Data.SqlServer.Migrations
                     b.Property<string>("LastError")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("ResumePort")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("int");
@@ -743,6 +747,26 @@ namespace CustomerStudio.Data.SqlServer.Migrations
                     b.HasIndex("JourneyId", "NodeId", "Port");
 
                     b.ToTable("JourneyStepLog");
+                });
+
+            modelBuilder.Entity("CustomerStudio.Core.Journeys.JourneyTriggerState", b =>
+                {
+                    b.Property<int>("JourneyId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("Cursor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime?>("LastRunAt")
+                        .HasColumnType("datetime2");
+
+                    b.HasKey("JourneyId", "NodeId");
+
+                    b.ToTable("JourneyTriggerStates");
                 });
 
             modelBuilder.Entity("CustomerStudio.Core.Journeys.JourneyVersion", b =>

@@ -1642,3 +1642,38 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124114821_JourneyRuntime'
+)
+BEGIN
+    ALTER TABLE [JourneyInstances] ADD [ResumePort] nvarchar(32) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124114821_JourneyRuntime'
+)
+BEGIN
+    CREATE TABLE [JourneyTriggerStates] (
+        [JourneyId] int NOT NULL,
+        [NodeId] nvarchar(64) NOT NULL,
+        [Cursor] bigint NOT NULL,
+        [LastRunAt] datetime2 NULL,
+        CONSTRAINT [PK_JourneyTriggerStates] PRIMARY KEY ([JourneyId], [NodeId])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124114821_JourneyRuntime'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124114821_JourneyRuntime', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -644,6 +644,10 @@ namespace CustomerStudio.Data.Sqlite.Migrations
                     b.Property<string>("LastError")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResumePort")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
@@ -712,6 +716,26 @@ namespace CustomerStudio.Data.Sqlite.Migrations
                     b.HasIndex("JourneyId", "NodeId", "Port");
 
                     b.ToTable("JourneyStepLog");
+                });
+
+            modelBuilder.Entity("CustomerStudio.Core.Journeys.JourneyTriggerState", b =>
+                {
+                    b.Property<int>("JourneyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Cursor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastRunAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("JourneyId", "NodeId");
+
+                    b.ToTable("JourneyTriggerStates");
                 });
 
             modelBuilder.Entity("CustomerStudio.Core.Journeys.JourneyVersion", b =>

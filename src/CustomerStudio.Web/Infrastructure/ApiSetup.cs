@@ -31,6 +31,7 @@ public static class ApiSetup
         builder.AddImports();
         builder.AddIngestion();
         builder.AddScoring();
+        builder.AddStudioJourneyRuntime();
         builder.AddJourneys();
     }
 
@@ -43,6 +44,7 @@ public static class ApiSetup
         var api = app.MapGroup("/api").RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Mvc.SkipStatusCodePagesAttribute());
         api.MapWorkspaceApi();
         api.MapCustomersApi();
+        api.MapAccountsApi();
         api.MapDiagnosticsApi();
         api.MapSegmentsApi();
         api.MapImportsApi();

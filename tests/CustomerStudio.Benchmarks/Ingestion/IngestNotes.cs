@@ -63,13 +63,9 @@ public static class IngestNotes
         5. **Inserting events on SQLite**: one statement per table and commit reading a JSON parameter,
            `INSERT INTO "Events" (…) SELECT … FROM json_each($rows)` (and the same for `EventProperties`), instead of
            one execution per row: no per-row parameter binding by name, no EF getter and converter per value.
-        6. **`customersCreated` over-counts under group commit**: a new customer named by two requests in the same
-           transaction is reported as created by both (the sum of the 200s exceeds the customers created, see the
-           table). Attribute each created customer to the first request that names it.
-        7. **Two requests with the same `Idempotency-Key` in one group commit** (a client retrying after a timeout while
-           its first attempt still waits in the queue) both pass the lookup, and adding the second
-           `IdempotencyRecord` throws, which fails every request of that transaction with a 500 (nothing is stored,
-           the clients retry). Not seen in this run (no timeouts), found reading `IngestionWriter.WriteAsync`: hold
-           back a later request with a key already in the group and answer it with the first one's result.
+        Fixed since this measurement (commits after it; re-checked in a 1-minute run at load 12: `customersCreated` summed
+        199,959 = customers created, 600,000 of 600,000 stored): `customersCreated` counts a customer created in a group
+        commit once, for the first request naming it; a retry with the same `Idempotency-Key` landing in the same group
+        commit as its first try replays that answer instead of failing the transaction.
         """;
 }

@@ -16,7 +16,7 @@ public class NavMenuTests : BunitTestBase
         AddAuthorization().SetAuthorized("admin").SetPolicies([.. Policies.Roles.Keys]);
         var cut = Render<NavMenu>();
         var links = cut.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(["/", "/customers", "/tags", "/tags/stale", "/segments", "/journeys", "/imports", "/templates", "/settings"], links);
+        Assert.Equal(["/", "/customers", "/accounts", "/tags", "/tags/stale", "/segments", "/journeys", "/imports", "/templates", "/settings"], links);
         Assert.Contains("Segments", cut.Markup);
     }
 
@@ -27,7 +27,7 @@ public class NavMenuTests : BunitTestBase
         AddAuthorization().SetAuthorized("sales").SetPolicies(Policies.Customers, Policies.PersonalData);
         var cut = Render<NavMenu>();
         var links = cut.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(["/", "/customers"], links);
+        Assert.Equal(["/", "/customers", "/accounts"], links);
         Assert.Contains("客户", cut.Markup);
     }
 }

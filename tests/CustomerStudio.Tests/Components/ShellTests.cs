@@ -21,7 +21,7 @@ public class ShellTests : BunitTestBase
         Assert.Contains("marketer@customerstudio.local", cut.Find("[data-testid=user-name]").TextContent);
         Assert.NotNull(cut.Find("form[action='account/logout'] [data-testid=sign-out]"));
         var links = cut.FindAll("[data-testid=nav] a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(["/", "/customers", "/tags", "/tags/stale", "/segments", "/journeys"], links);
+        Assert.Equal(["/", "/customers", "/accounts", "/tags", "/tags/stale", "/segments", "/journeys"], links);
     }
 
     [Fact]

@@ -140,6 +140,35 @@ public sealed class DemoWorkspaceSeederTests
         var dormant = tags.Single(t => t.Code == "dormant").Id;
         Assert.True(await db.TagAssignments.AnyAsync(a => a.TagId == dormant));
 
+        // Households in the education example and B2B companies, a few hundred of each at 20k customers (here 2k: 40 and 25).
+        Assert.Equal((40, 25), (result.Households, result.Companies));
+        var accounts = await db.Accounts.AsNoTracking().Include(a => a.Members).ToListAsync();
+        Assert.Equal(result.AccountMembers, accounts.Sum(a => a.Members.Count));
+        var byId = customers.ToDictionary(c => c.Id);
+        var today = DateOnly.FromDateTime(Now);
+        Assert.All(accounts.Where(a => a.Kind == AccountKind.Household), h =>
+        {
+            var user = Assert.Single(h.Members, m => m.Role == AccountRole.User);
+            Assert.Single(h.Members, m => m.Role == AccountRole.Registrant);
+            Assert.InRange(h.Members.Count, 2, 3);
+            Assert.Equal(byId[user.CustomerId].Name + "家", h.Name);
+            Assert.InRange(byId[user.CustomerId].BirthDate!.Value, today.AddYears(-24), today.AddYears(-18));
+            Assert.Single(h.Members.Select(m => byId[m.CustomerId].City).Distinct());
+        });
+        Assert.Contains(accounts, h => h.Kind == AccountKind.Household && h.Members.Any(m => m.Role == AccountRole.DecisionMaker));
+        var companies = accounts.Where(a => a.Kind == AccountKind.Company).ToList();
+        Assert.Equal(companies.Count, companies.Select(c => c.Name).Distinct().Count());
+        Assert.All(companies, c =>
+        {
+            Assert.Single(c.Members, m => m.Role == AccountRole.DecisionMaker);
+            Assert.InRange(c.Members.Count, 2, 6);
+            Assert.All(c.Members, m => Assert.Equal((c.Name, c.Industry, c.Size), (byId[m.CustomerId].Company, byId[m.CustomerId].Industry, byId[m.CustomerId].CompanySize)));
+            Assert.Single(c.Members.Select(m => byId[m.CustomerId].Email?.Split('@')[1]).OfType<string>().Distinct());
+        });
+        // Nobody belongs to two demo accounts; everyone joined after they became a customer.
+        Assert.Equal(result.AccountMembers, accounts.SelectMany(a => a.Members).Select(m => m.CustomerId).Distinct().Count());
+        Assert.All(accounts.SelectMany(a => a.Members), m => Assert.InRange(m.JoinedAt, byId[m.CustomerId].CreatedAt, Now));
+
         var settings = await db.WorkspaceSettings.SingleAsync(s => s.Id == 1);
         Assert.NotNull(settings.DemoSeededAt);
         Assert.Equal(("Asia/Shanghai", "zh-CN"), (settings.TimeZone, settings.DefaultCulture));
@@ -228,6 +257,13 @@ public sealed class DemoWorkspaceSeederTests
             expected.OrderLines.Select(l => (l.Id, l.OrderId, l.Sku, l.Name, l.Quantity, l.UnitPrice)),
             lines.Select(l => (l.Id, l.OrderId, l.Sku, l.Name, l.Quantity, l.UnitPrice)));
 
+        var accounts = await db.Accounts.AsNoTracking().OrderBy(a => a.Id).ToListAsync();
+        Assert.Equal(expected.Accounts.Select(a => (a.Id, a.Kind, a.Name, a.Industry, a.Size, a.CreatedAt)),
+            accounts.Select(a => (a.Id, a.Kind, a.Name, a.Industry, a.Size, a.CreatedAt)));
+        var members = await db.AccountMembers.AsNoTracking().OrderBy(m => m.AccountId).ThenBy(m => m.CustomerId).ToListAsync();
+        Assert.Equal(expected.AccountMembers.OrderBy(m => m.AccountId).ThenBy(m => m.CustomerId).Select(m => (m.AccountId, m.CustomerId, m.Role, m.JoinedAt)),
+            members.Select(m => (m.AccountId, m.CustomerId, m.Role, m.JoinedAt)));
+
         var events = await db.Events.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
         Assert.Equal(
             expected.Events.Select(e => (e.Id, e.CustomerId, e.Type, e.OccurredAt, e.ReceivedAt, e.Channel, e.PropertiesJson)),
@@ -315,6 +351,11 @@ public sealed class DemoWorkspaceSeederTests
                      a.Source, a.AssignedAt.Ticks, a.ExpiresAt?.Ticks))
                  .Order(StringComparer.Ordinal))
             sb.AppendLine(a);
+        var accountNames = await db.Accounts.ToDictionaryAsync(a => a.Id, a => $"{a.Kind}|{a.Name}|{a.Industry}|{a.Size}|{a.CreatedAt.Ticks}");
+        foreach (var m in (await db.AccountMembers.AsNoTracking().ToListAsync())
+                 .Select(m => string.Join('|', accountNames[m.AccountId], phoneById[m.CustomerId], m.Role, m.JoinedAt.Ticks))
+                 .Order(StringComparer.Ordinal))
+            sb.AppendLine(m);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 }

@@ -18,7 +18,7 @@ using MudBlazor;
 
 namespace CustomerStudio.Tests.Journeys;
 
-/// <summary>A SQLite workspace with what journeys refer to (see <see cref="JourneyWorld"/>).</summary>
+/// <summary>A SQLite workspace with what journeys refer to (see <see cref="JourneyWorkspaceWorld"/>).</summary>
 public sealed class DesignerDatabase : IAsyncLifetime
 {
     public TestDatabase Database { get; private set; } = default!;
@@ -27,7 +27,7 @@ public sealed class DesignerDatabase : IAsyncLifetime
     {
         Database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var db = Database.CreateContext();
-        await JourneyWorld.SeedAsync(db);
+        await JourneyWorkspaceWorld.SeedAsync(db);
     }
 
     public async Task<int> CreateAsync(string code, string? json = null, bool publish = false)
@@ -310,7 +310,7 @@ public class JourneyDesignerTests : BunitTestBase, IClassFixture<DesignerDatabas
     [Fact]
     public async Task A_published_journey_shows_per_node_counts_and_the_ab_difference()
     {
-        var cut = await OpenAsync("figures", JourneyWorld.Fixture, publish: true);
+        var cut = await OpenAsync("figures", JourneyWorkspaceWorld.Fixture, publish: true);
         var id = cut.Instance.Journey!.Id;
         await using (var db = _world.Database.CreateContext())
         {

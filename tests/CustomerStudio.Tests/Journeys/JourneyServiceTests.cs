@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerStudio.Tests.Journeys;
 
-public class JourneyServiceTests(JourneyWorld world) : IClassFixture<JourneyWorld>
+public class JourneyServiceTests(JourneyWorkspaceWorld world) : IClassFixture<JourneyWorkspaceWorld>
 {
     private static readonly Actor Marketer = new("u-marketer", "marketer@customerstudio.local") { Roles = [StudioRoles.Marketer] };
     private static readonly Actor Sales = new("u-sales", "sales@customerstudio.local") { Roles = [StudioRoles.Sales] };
@@ -17,21 +17,21 @@ public class JourneyServiceTests(JourneyWorld world) : IClassFixture<JourneyWorl
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    private static JourneyService Service(StudioDbContext db) => new(db, new FixedClock(JourneyWorld.Now));
+    private static JourneyService Service(StudioDbContext db) => new(db, new FixedClock(JourneyWorkspaceWorld.Now));
 
     private static string Code(string stem, DatabaseProvider provider) => $"{stem}_{provider.ToString().ToLowerInvariant()}";
 
-    private static JsonObject Fixture() => JsonNode.Parse(JourneyWorld.Fixture)!.AsObject();
+    private static JsonObject Fixture() => JsonNode.Parse(JourneyWorkspaceWorld.Fixture)!.AsObject();
 
     private async Task<Journey> CreateAsync(StudioDbContext db, string code, string? json = null)
     {
-        var created = await Service(db).CreateAsync(new JourneyDraft(code, "高意向培育", "进入高意向人群后的培育", json ?? JourneyWorld.Fixture), Marketer);
+        var created = await Service(db).CreateAsync(new JourneyDraft(code, "高意向培育", "进入高意向人群后的培育", json ?? JourneyWorkspaceWorld.Fixture), Marketer);
         Assert.True(created.Ok, string.Join("; ", created.Errors));
         return created.Journey!;
     }
 
     [Theory]
-    [MemberData(nameof(JourneyWorld.Providers), MemberType = typeof(JourneyWorld))]
+    [MemberData(nameof(JourneyWorkspaceWorld.Providers), MemberType = typeof(JourneyWorkspaceWorld))]
     public async Task A_journey_is_created_as_a_draft_with_a_unique_valid_code(DatabaseProvider provider)
     {
         await using var db = world.For(provider).CreateContext();
@@ -52,7 +52,7 @@ public class JourneyServiceTests(JourneyWorld world) : IClassFixture<JourneyWorl
     }
 
     [Theory]
-    [MemberData(nameof(JourneyWorld.Providers), MemberType = typeof(JourneyWorld))]
+    [MemberData(nameof(JourneyWorkspaceWorld.Providers), MemberType = typeof(JourneyWorkspaceWorld))]
     public async Task Only_marketers_and_admins_change_journeys(DatabaseProvider provider)
     {
         await using var db = world.For(provider).CreateContext();
@@ -66,7 +66,7 @@ public class JourneyServiceTests(JourneyWorld world) : IClassFixture<JourneyWorl
     }
 
     [Theory]
-    [MemberData(nameof(JourneyWorld.Providers), MemberType = typeof(JourneyWorld))]
+    [MemberData(nameof(JourneyWorkspaceWorld.Providers), MemberType = typeof(JourneyWorkspaceWorld))]
     public async Task An_invalid_draft_is_saved_but_publishing_it_is_refused_with_every_error_and_its_path(DatabaseProvider provider)
     {
         await using var db = world.For(provider).CreateContext();
@@ -102,7 +102,7 @@ public class JourneyServiceTests(JourneyWorld world) : IClassFixture<JourneyWorl
     }
 
     [Theory]
-    [MemberData(nameof(JourneyWorld.Providers), MemberType = typeof(JourneyWorld))]
+    [MemberData(nameof(JourneyWorkspaceWorld.Providers), MemberType = typeof(JourneyWorkspaceWorld))]
     public async Task Tag_values_deprecated_tags_and_date_fields_are_checked_against_the_workspace(DatabaseProvider provider)
     {
         await using var db = world.For(provider).CreateContext();
@@ -122,7 +122,7 @@ public class JourneyServiceTests(JourneyWorld world) : IClassFixture<JourneyWorl
     }
 
     [Theory]
-    [MemberData(nameof(JourneyWorld.Providers), MemberType = typeof(JourneyWorld))]
+    [MemberData(nameof(JourneyWorkspaceWorld.Providers), MemberType = typeof(JourneyWorkspaceWorld))]
     public async Task Publishing_creates_immutable_numbered_versions(DatabaseProvider provider)
     {
         await using var db = world.For(provider).CreateContext();
@@ -153,7 +153,7 @@ public class JourneyServiceTests(JourneyWorld world) : IClassFixture<JourneyWorl
     }
 
     [Theory]
-    [MemberData(nameof(JourneyWorld.Providers), MemberType = typeof(JourneyWorld))]
+    [MemberData(nameof(JourneyWorkspaceWorld.Providers), MemberType = typeof(JourneyWorkspaceWorld))]
     public async Task Instances_stay_on_their_version_when_a_new_one_is_published(DatabaseProvider provider)
     {
         await using var db = world.For(provider).CreateContext();
@@ -163,7 +163,7 @@ public class JourneyServiceTests(JourneyWorld world) : IClassFixture<JourneyWorl
         db.JourneyInstances.Add(new JourneyInstance
         {
             JourneyId = journey.Id, JourneyVersionId = v1.Id, CustomerId = world.Customers[provider][0], Status = InstanceStatus.Waiting,
-            CurrentNodeId = "wait_demo", StartedAt = JourneyWorld.Now, UpdatedAt = JourneyWorld.Now,
+            CurrentNodeId = "wait_demo", StartedAt = JourneyWorkspaceWorld.Now, UpdatedAt = JourneyWorkspaceWorld.Now,
         });
         await db.SaveChangesAsync();
         var v2 = (await service.PublishAsync(journey.Id, Marketer)).Version!;
@@ -173,7 +173,7 @@ public class JourneyServiceTests(JourneyWorld world) : IClassFixture<JourneyWorl
     }
 
     [Theory]
-    [MemberData(nameof(JourneyWorld.Providers), MemberType = typeof(JourneyWorld))]
+    [MemberData(nameof(JourneyWorkspaceWorld.Providers), MemberType = typeof(JourneyWorkspaceWorld))]
     public async Task Pause_resume_and_archive_follow_the_status(DatabaseProvider provider)
     {
         await using var db = world.For(provider).CreateContext();
@@ -197,7 +197,7 @@ public class JourneyServiceTests(JourneyWorld world) : IClassFixture<JourneyWorl
     }
 
     [Theory]
-    [MemberData(nameof(JourneyWorld.Providers), MemberType = typeof(JourneyWorld))]
+    [MemberData(nameof(JourneyWorkspaceWorld.Providers), MemberType = typeof(JourneyWorkspaceWorld))]
     public async Task Duplicating_copies_the_draft_into_a_new_draft_and_only_unpublished_drafts_are_deleted(DatabaseProvider provider)
     {
         await using var db = world.For(provider).CreateContext();
@@ -219,14 +219,14 @@ public class JourneyServiceTests(JourneyWorld world) : IClassFixture<JourneyWorl
     }
 
     [Theory]
-    [MemberData(nameof(JourneyWorld.Providers), MemberType = typeof(JourneyWorld))]
+    [MemberData(nameof(JourneyWorkspaceWorld.Providers), MemberType = typeof(JourneyWorkspaceWorld))]
     public async Task A_save_based_on_an_older_copy_is_refused(DatabaseProvider provider)
     {
         await using var db = world.For(provider).CreateContext();
         var service = Service(db);
         var journey = await CreateAsync(db, Code("stale", provider));
         var loaded = journey.UpdatedAt;
-        var clock = new FixedClock(JourneyWorld.Now.AddMinutes(5));
+        var clock = new FixedClock(JourneyWorkspaceWorld.Now.AddMinutes(5));
         await using (var other = world.For(provider).CreateContext())
             Assert.True((await new JourneyService(other, clock).SaveDraftAsync(journey.Id, new JourneyEdit("别人改过", null, null), Marketer)).Ok);
         db.ChangeTracker.Clear();
@@ -235,7 +235,7 @@ public class JourneyServiceTests(JourneyWorld world) : IClassFixture<JourneyWorl
     }
 
     [Theory]
-    [MemberData(nameof(JourneyWorld.Providers), MemberType = typeof(JourneyWorld))]
+    [MemberData(nameof(JourneyWorkspaceWorld.Providers), MemberType = typeof(JourneyWorkspaceWorld))]
     public async Task Every_change_is_audited_with_before_and_after(DatabaseProvider provider)
     {
         await using var db = world.For(provider).CreateContext();

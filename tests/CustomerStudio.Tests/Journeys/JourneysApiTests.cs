@@ -30,7 +30,7 @@ public class JourneysApiTests(StudioAppFixture app) : IClassFixture<StudioAppFix
             if (!await db.EmailTemplates.AnyAsync(t => t.Code == code))
                 db.EmailTemplates.Add(new EmailTemplate { Code = code, Name = code, Subject = code, BodyHtml = "<p>你好</p>", UpdatedAt = now });
         await db.SaveChangesAsync();
-        var json = JsonNode.Parse(JourneyWorld.Fixture)!.AsObject();
+        var json = JsonNode.Parse(JourneyWorkspaceWorld.Fixture)!.AsObject();
         json["nodes"]![4]!["settings"]!["tag"] = "vip";
         return json;
     }

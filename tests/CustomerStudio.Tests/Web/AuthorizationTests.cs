@@ -19,6 +19,8 @@ public class AuthorizationTests(StudioAppFixture app) : IClassFixture<StudioAppF
         { StudioAppFactory.Marketer, "/settings", false },
         { StudioAppFactory.Marketer, "/imports", false },
         { StudioAppFactory.Sales, "/customers", true },
+        { StudioAppFactory.Sales, "/accounts", true },
+        { StudioAppFactory.Marketer, "/accounts", true },
         { StudioAppFactory.Sales, "/tags", false },
         { StudioAppFactory.Sales, "/journeys", false },
         { StudioAppFactory.Sales, "/templates", false },

@@ -227,6 +227,86 @@ public class ImportWizardTests : BunitTestBase
         Assert.Empty(Directory.EnumerateFiles(_files));
     }
 
+    private const string Events = """
+        手机,事件,发生时间,渠道,页面,Campaign Name,姓名
+        13812345678,page_view,2026-11-20 10:00,web,/pricing,双十一,张三
+        13812345678,demo_request,2026-11-21 09:30,web,/demo,,张三
+        12345,page_view,2026-11-20 10:00,web,/,,
+        13900000000,,2026-11-20 11:00,app,/,,李四
+        """;
+
+    [Fact]
+    public async Task An_event_file_maps_event_fields_identities_and_properties_and_names_what_is_missing()
+    {
+        await StartAsync();
+        var cut = Wizard();
+        await UploadAsync(cut, Encoding.UTF8.GetBytes(Events), "事件.csv");
+        await cut.InvokeAsync(() => cut.Find("[data-testid=import-kind-events] input, input[data-testid=import-kind-events]").Click());
+
+        // Unknown columns become properties named after their headers; personal data is not copied into events.
+        cut.WaitForAssertion(() => Assert.Equal(new Dictionary<string, string>
+        {
+            ["手机"] = "phone", ["事件"] = "event_type", ["发生时间"] = "occurred_at", ["渠道"] = "channel", ["页面"] = "prop:页面",
+            ["Campaign Name"] = "prop:campaign_name", ["姓名"] = "ignore",
+        }, Mapping(cut)), Wait);
+        Assert.Equal(6, cut.FindAll("[data-testid=mapping-suggested]").Count);
+        Assert.Empty(cut.FindAll("[data-testid=import-problem]"));
+        Assert.Contains("跳过", cut.Find("[data-testid=import-kind-hint]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=import-policy]"));
+
+        // Each column offers its own property; the events' type and time are required, and an identity.
+        await ChooseAsync(cut, "mapping-target-6", "prop:姓名");
+        cut.WaitForAssertion(() => Assert.Equal("prop:姓名", Mapping(cut)["姓名"]), Wait);
+        Assert.Equal("事件属性：姓名", cut.Find("[data-testid=mapping-row][data-index='6'] input").GetAttribute("value"));
+        await ChooseAsync(cut, "mapping-target-1", "ignore");
+        await ChooseAsync(cut, "mapping-target-2", "ignore");
+        await ChooseAsync(cut, "mapping-target-0", "ignore");
+        cut.WaitForAssertion(() => Assert.Equal(["ImportProblem_NoIdentity", "ImportProblem_NoEventType", "ImportProblem_NoEventTime"],
+            cut.FindAll("[data-testid=import-problem]").Select(p => p.GetAttribute("data-code"))), Wait);
+        Assert.True(cut.Find("[data-testid=import-start]").HasAttribute("disabled"));
+        await ChooseAsync(cut, "mapping-target-0", "phone");
+        await ChooseAsync(cut, "mapping-target-1", "event_type");
+        await ChooseAsync(cut, "mapping-target-2", "occurred_at");
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=import-problem]")), Wait);
+
+        // A saved event mapping is offered for event files only.
+        await cut.InvokeAsync(() => cut.Find("input[data-testid=mapping-name]").Change("埋点事件"));
+        await cut.InvokeAsync(() => cut.Find("[data-testid=mapping-save]").Click());
+        await using var db = _database!.CreateContext();
+        var saved = await db.SavedMappings.AsNoTracking().SingleAsync();
+        Assert.Equal(ImportKind.Events, saved.Kind);
+        Assert.Contains("\"target\":\"prop:campaign_name\"", saved.MappingJson);
+    }
+
+    [Fact]
+    public async Task An_event_import_started_from_the_wizard_stores_the_events_and_reports_the_bad_rows()
+    {
+        await StartAsync();
+        var queue = Services.GetRequiredService<ImportQueue>();
+        _worker = new ImportWorker(Services.GetRequiredService<IServiceScopeFactory>(), queue, Services.GetRequiredService<ImportFiles>(), NullLogger<ImportWorker>.Instance);
+        await _worker.StartAsync(CancellationToken.None);
+        long? started = null;
+        var cut = Wizard(id => started = id);
+        await UploadAsync(cut, Encoding.UTF8.GetBytes(Events), "事件.csv");
+        await cut.InvokeAsync(() => cut.Find("[data-testid=import-kind-events] input, input[data-testid=import-kind-events]").Click());
+        cut.WaitForAssertion(() => Assert.Equal("prop:页面", Mapping(cut)["页面"]), Wait);
+        await cut.InvokeAsync(() => cut.Find("[data-testid=import-start]").Click());
+        cut.WaitForAssertion(() => Assert.NotNull(started), Wait);
+
+        var job = Render<ImportJobView>(p => p.Add(v => v.JobId, started!.Value));
+        job.WaitForAssertion(() => Assert.Equal("Completed", job.Find("[data-testid=import-job]").GetAttribute("data-status")), Wait);
+        Assert.Equal(("2", "2"), (job.Find("[data-testid=import-count][data-kind=Created]").GetAttribute("data-value"),
+            job.Find("[data-testid=import-count][data-kind=Rejected]").GetAttribute("data-value")));
+        Assert.Equal(["4", "5"], job.FindAll("[data-testid=import-error]").Select(e => e.GetAttribute("data-line")));
+
+        await using var db = _database!.CreateContext();
+        Assert.Equal(ImportKind.Events, (await db.ImportJobs.AsNoTracking().SingleAsync()).Kind);
+        var events = await db.Events.AsNoTracking().Include(e => e.Properties).OrderBy(e => e.OccurredAt).ToListAsync();
+        Assert.Equal(["page_view", "demo_request"], events.Select(e => e.Type));
+        Assert.Equal([("campaign_name", "双十一"), ("页面", "/pricing")], events[0].Properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value!)));
+        Assert.Equal("+8613812345678", (await db.Customers.AsNoTracking().SingleAsync()).Phone);
+    }
+
     protected override async ValueTask DisposeAsyncCore()
     {
         if (_worker is not null)

@@ -67,6 +67,17 @@ public class ImportsApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixt
     }
 
     [Fact]
+    public async Task An_event_file_preview_suggests_event_fields_identities_and_properties()
+    {
+        var admin = await app.Factory.SignedInAsync(StudioAppFactory.Admin);
+        var form = Upload("手机,事件,时间,渠道,页面,姓名\n13812345678,page_view,2026-11-20 10:00,web,/pricing,张三\n");
+        form.Add(new StringContent("events"), "kind");
+        var preview = JsonNode.Parse(await (await admin.PostAsync("/api/imports/preview", form)).Content.ReadAsStringAsync())!;
+        Assert.Equal(["phone", "event_type", "occurred_at", "channel", "prop:页面", null],
+            preview["suggestions"]!.AsArray().Select(s => s?.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Only_admins_import_and_unknown_imports_are_404()
     {
         var marketer = await app.Factory.SignedInAsync(StudioAppFactory.Marketer);

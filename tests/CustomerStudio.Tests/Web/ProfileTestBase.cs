@@ -40,6 +40,7 @@ public abstract class ProfileTestBase : BunitTestBase
         Services.AddScoped<CustomerProfile>();
         Services.AddScoped<CustomerMerge>();
         Services.AddScoped<CustomerEditor>();
+        Services.AddScoped<Accounts>();
         Services.AddScoped<WorkspaceClock>();
         Services.AddScoped<PersonalDataMask>();
     }

@@ -12,10 +12,12 @@ namespace CustomerStudio.Core.Journeys.Runtime;
 /// put on the journey instance so operators see it and can retry.
 /// </summary>
 public sealed class OutboxDispatcher(IDbContextFactory<StudioDbContext> dbs, IEnumerable<IOutboxChannel> channels, TimeProvider clock,
-    ILogger<OutboxDispatcher> log)
+    ILogger<OutboxDispatcher> log, JourneyRuntimeOptions? options = null)
 {
     public const int MaxAttempts = 8;
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(2);
+    /// <summary>How long a claimed batch is ours (<c>Journeys:LeaseSeconds</c>); a dead node's messages wait this long.</summary>
+    public TimeSpan Lease { get; } = options is null ? DefaultLease : TimeSpan.FromSeconds(options.LeaseSeconds);
     private readonly Dictionary<string, IOutboxChannel> _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
 
     /// <summary>This process, as it signs its claims.</summary>
@@ -51,7 +53,8 @@ public sealed class OutboxDispatcher(IDbContextFactory<StudioDbContext> dbs, IEn
         if (candidates.Count == 0) return 0;
         var token = ClaimToken();
         var until = now + Lease;
-        await db.Outbox.Where(o => candidates.Contains(o.Id) && o.Status == OutboxStatus.Pending && (o.ClaimedUntil == null || o.ClaimedUntil < now))
+        // The claim re-checks that each message is still due: another node may have sent it since it was read.
+        await db.Outbox.Where(o => candidates.Contains(o.Id) && o.Status == OutboxStatus.Pending && o.NextAttemptAt <= now && (o.ClaimedUntil == null || o.ClaimedUntil < now))
             .ExecuteUpdateAsync(u => u.SetProperty(o => o.ClaimedBy, token).SetProperty(o => o.ClaimedUntil, until), ct);
         var mine = await db.Outbox.AsNoTracking().Where(o => candidates.Contains(o.Id) && o.ClaimedBy == token).OrderBy(o => o.Id).ToListAsync(ct);
         if (mine.Count == 0) return 0;

@@ -27,7 +27,7 @@ public static class ImportsApi
         var group = api.MapGroup("/imports").WithTags("Imports").RequireAuthorization(Policies.Imports);
 
         // Uploads come from the wizard (same-site, SameSite=Lax cookie) and from scripts; forms need no antiforgery token here.
-        group.MapPost("/preview", async (IFormFile file, CustomFieldsLookup fields, CancellationToken ct) =>
+        group.MapPost("/preview", async (IFormFile file, [FromForm] string? kind, CustomFieldsLookup fields, CancellationToken ct) =>
             {
                 var format = FormatOf(file.FileName);
                 await using var stream = new MemoryStream();
@@ -35,13 +35,19 @@ public static class ImportsApi
                 stream.Position = 0;
                 var (shape, header, rows) = ImportRows.Preview(stream, format);
                 var custom = await fields.AllAsync(ct);
+                var importKind = KindOf(kind);
+                // Customer files keep the core's suggestions (null: nothing suggested); order and event files the wizard's.
+                var suggestions = header.Select(h => importKind == ImportKind.Customers
+                    ? ColumnSuggestions.Suggest(h, custom)
+                    : Wizard.ImportTargets.Suggest(importKind, h, custom) is var s && s != Wizard.ImportTargets.Ignore ? s : null).ToList();
                 return Results.Ok(new ImportPreview(format, shape?.EncodingName, (shape?.Delimiter ?? ',').ToString(), shape?.HasHeader ?? true, header,
-                    rows.Select(r => (IReadOnlyList<string?>)r.Cells).ToList(), header.Select(h => ColumnSuggestions.Suggest(h, custom)).ToList()));
+                    rows.Select(r => (IReadOnlyList<string?>)r.Cells).ToList(), suggestions));
             })
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(ImportsSetup.MaxUploadBytes))
             .WithName("PreviewImport")
-            .WithSummary("Reads the start of a CSV or xlsx file: encoding, delimiter, header, the first 20 rows and a suggested target for each column.");
+            .WithSummary("Reads the start of a CSV or xlsx file: encoding, delimiter, header, the first 20 rows and a suggested target for each column " +
+                         "for the kind given (customers, the default, orders or events; event columns that are not fields or identities are suggested as prop:<name>).");
 
         group.MapPost("/", async ([FromForm] IFormFile file, [FromForm] string plan, [FromForm] string? kind, ImportService imports, HttpContext http, CancellationToken ct) =>
             {
@@ -55,14 +61,13 @@ public static class ImportsApi
                     return Results.BadRequest(new ApiErrors(ex.Message, 400, [new ApiError("plan" + (ex.Path is { Length: > 1 } p ? p[1..] : ""), "InvalidJson", ex.Message)]));
                 }
                 await using var stream = file.OpenReadStream();
-                var importKind = kind?.ToLowerInvariant() switch { "orders" => ImportKind.Orders, "events" => ImportKind.Events, _ => ImportKind.Customers };
-                var job = await imports.StartAsync(stream, file.FileName, parsed, http.User.ToActor(), ct, importKind);
+                var job = await imports.StartAsync(stream, file.FileName, parsed, http.User.ToActor(), ct, KindOf(kind));
                 return Results.Accepted($"/api/imports/{job.Id}", ImportJobBody.Of(job));
             })
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(ImportsSetup.MaxUploadBytes))
             .WithName("StartImport")
-            .WithSummary("Uploads a file with its plan (mapping, dedupe policy, delimiter, encoding) and kind (customers, the default, or orders) and starts the import in the background.");
+            .WithSummary("Uploads a file with its plan (mapping, dedupe policy, delimiter, encoding) and kind (customers, the default, orders or events) and starts the import in the background.");
 
         group.MapGet("/", async (StudioDbContext db, CancellationToken ct) =>
                 (await db.ImportJobs.AsNoTracking().OrderByDescending(j => j.Id).Take(100).ToListAsync(ct)).Select(ImportJobBody.Of).ToList())
@@ -88,6 +93,9 @@ public static class ImportsApi
             })
             .WithName("ImportReport").WithSummary("Every rejected row with its line number, column and reason, as CSV.");
     }
+
+    private static ImportKind KindOf(string? kind) =>
+        kind?.ToLowerInvariant() switch { "orders" => ImportKind.Orders, "events" => ImportKind.Events, _ => ImportKind.Customers };
 
     private static string FormatOf(string fileName) =>
         Path.GetExtension(fileName).Equals(".xlsx", StringComparison.OrdinalIgnoreCase) ? "xlsx" : "csv";

@@ -90,6 +90,14 @@ public sealed partial class CustomerProfilePage
         Snackbar.Add(L["Profile_Saved"], Severity.Success);
     }
 
+    /// <summary>The customer joined an account from the household tab: read again and stay on that tab.</summary>
+    private async Task OnHouseholdChangedAsync()
+    {
+        var tab = _tab;
+        await LoadAsync();
+        _tab = tab;
+    }
+
     private async Task MergeAsync()
     {
         if (_summary is null) return;

@@ -4,16 +4,24 @@ using CustomerStudio.Core.Imports.Cleansing;
 
 namespace CustomerStudio.Web.Features.Imports.Wizard;
 
-/// <summary>One place a column can go: a built-in field or identity, a custom field (<c>custom:code</c>), a manual tag (<c>tag:code</c>) or <c>ignore</c>.</summary>
+/// <summary>
+/// One place a column can go: a built-in field or identity, a custom field (<c>custom:code</c>), a manual tag
+/// (<c>tag:code</c>), an event property (<c>prop:name</c>) or <c>ignore</c>.
+/// </summary>
 public sealed record ImportTarget(string Value, string Group, string? Name = null);
 
 /// <summary>
-/// The targets an import kind offers, and suggestions for order files (the core suggests customer columns:
-/// <see cref="ColumnSuggestions"/>; order columns such as 订单号 or InvoiceNo are matched here the same way).
+/// The targets an import kind offers, and suggestions for order and event files (the core suggests customer columns:
+/// <see cref="ColumnSuggestions"/>; order columns such as 订单号 or InvoiceNo and event columns such as 事件 or
+/// EventTime are matched here the same way).
 /// </summary>
 public static class ImportTargets
 {
     public const string Ignore = "ignore";
+    public const string PropertyPrefix = "prop:";
+
+    /// <summary>What <see cref="EventImporter"/> reads besides identities and <c>prop:</c> columns.</summary>
+    public static readonly IReadOnlyList<string> EventFields = ["event_type", "occurred_at", "channel"];
 
     /// <summary>What <see cref="OrderImporter"/> reads, in the order the wizard lists them.</summary>
     public static readonly IReadOnlyList<string> OrderFields =
@@ -36,11 +44,21 @@ public static class ImportTargets
         ["channel"] = ["渠道", "销售渠道", "下单渠道", "channel", "saleschannel"],
     };
 
-    private static readonly Dictionary<string, string> OrderLookup = OrderWords
-        .SelectMany(t => t.Value.Select(word => (Key: Key(word), Target: t.Key)))
-        .GroupBy(x => x.Key).ToDictionary(g => g.Key, g => g.First().Target);
+    private static readonly Dictionary<string, string[]> EventWords = new()
+    {
+        ["event_type"] = ["事件", "事件类型", "事件名称", "事件名", "行为", "行为类型", "event", "eventtype", "eventname", "type", "action"],
+        ["occurred_at"] = ["时间", "发生时间", "事件时间", "行为时间", "日期", "occurredat", "time", "timestamp", "eventtime", "date", "datetime"],
+        ["channel"] = ["渠道", "来源渠道", "触点", "channel"],
+    };
 
-    /// <summary>Every target of a kind; custom fields and tags only for customer imports.</summary>
+    private static readonly Dictionary<string, string> OrderLookup = LookupOf(OrderWords);
+
+    private static readonly Dictionary<string, string> EventLookup = LookupOf(EventWords);
+
+    /// <summary>
+    /// Every target of a kind; custom fields and tags only for customer imports. Event properties are per column
+    /// (<see cref="PropertyOf"/>), so they are not in this list.
+    /// </summary>
     public static IReadOnlyList<ImportTarget> Of(ImportKind kind, IEnumerable<(string Code, string Name)> customFields, IEnumerable<(string Code, string Name)> tags)
     {
         var list = new List<ImportTarget> { new(Ignore, "ignore") };
@@ -50,13 +68,26 @@ public static class ImportTargets
             list.AddRange(OrderIdentities.Select(f => new ImportTarget(f, "identity")));
             return list;
         }
+        if (kind == ImportKind.Events)
+        {
+            list.AddRange(EventFields.Select(f => new ImportTarget(f, "event")));
+            list.AddRange(OrderIdentities.Select(f => new ImportTarget(f, "identity")));
+            return list;
+        }
         list.AddRange(ColumnSuggestions.Targets.Keys.Select(t => new ImportTarget(t, IsIdentity(t) ? "identity" : "field")));
         list.AddRange(customFields.Select(f => new ImportTarget("custom:" + f.Code, "custom", f.Name)));
         list.AddRange(tags.Select(t => new ImportTarget("tag:" + t.Code, "tag", t.Name)));
         return list;
     }
 
-    /// <summary>The suggested target of a header, or <see cref="Ignore"/>.</summary>
+    /// <summary>Customer columns an event file may carry that are not suggested as event properties: personal data, and an id events are not matched by.</summary>
+    private static readonly HashSet<string> NotEventProperties = ["name", "gender", "birth_date", "wechat_unionid"];
+
+    /// <summary>
+    /// The suggested target of a header, or <see cref="Ignore"/>. In an event file a column that is neither an event
+    /// field nor an identity becomes a property named after its header, unless it holds personal data (name, gender,
+    /// birth date), which is not copied into events.
+    /// </summary>
     public static string Suggest(ImportKind kind, string header, IEnumerable<(string Code, string NameZh, string NameEn)> customFields)
     {
         if (kind == ImportKind.Orders)
@@ -64,8 +95,46 @@ public static class ImportTargets
             if (OrderLookup.TryGetValue(Key(header), out var order)) return order;
             return ColumnSuggestions.Suggest(header) is { } identity && OrderIdentities.Contains(identity) ? identity : Ignore;
         }
+        if (kind == ImportKind.Events)
+        {
+            if (EventLookup.TryGetValue(Key(header), out var field)) return field;
+            return ColumnSuggestions.Suggest(header) switch
+            {
+                { } identity when OrderIdentities.Contains(identity) => identity,
+                { } personal when NotEventProperties.Contains(personal) => Ignore,
+                _ => PropertyOf(header) ?? Ignore,
+            };
+        }
         return ColumnSuggestions.Suggest(header, customFields) ?? Ignore;
     }
+
+    /// <summary>
+    /// The property target of a column (<c>prop:name</c>): the header without a <c>prop:</c> prefix; Latin headers in
+    /// snake_case ("Page Path" → page_path), others as written; at most 64 characters. Null for an empty header.
+    /// </summary>
+    public static string? PropertyOf(string header)
+    {
+        var name = header.Trim();
+        if (name.StartsWith(PropertyPrefix, StringComparison.OrdinalIgnoreCase)) name = name[PropertyPrefix.Length..].Trim();
+        if (name.All(char.IsAscii))
+        {
+            var builder = new StringBuilder(name.Length);
+            foreach (var ch in name)
+                if (char.IsLetterOrDigit(ch)) builder.Append(char.ToLowerInvariant(ch));
+                else if (builder.Length > 0 && builder[^1] != '_') builder.Append('_');
+            name = builder.ToString().Trim('_');
+        }
+        else
+        {
+            name = string.Join('_', name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        }
+        if (name.Length > 64) name = name[..64];
+        return name.Length == 0 ? null : PropertyPrefix + name;
+    }
+
+    private static Dictionary<string, string> LookupOf(Dictionary<string, string[]> words) => words
+        .SelectMany(t => t.Value.Select(word => (Key: Key(word), Target: t.Key)))
+        .GroupBy(x => x.Key).ToDictionary(g => g.Key, g => g.First().Target);
 
     private static bool IsIdentity(string target) => target is "phone" or "email" or "external_id" or "wechat_openid" or "wechat_unionid";
 

@@ -124,7 +124,8 @@ public sealed class ImportUpload : IDisposable
 
     /// <summary>
     /// Why the mapping cannot start (localization keys, with an argument): nothing mapped, no identity to find or
-    /// create customers by, a target used twice, or an order file without number, date or amount.
+    /// create customers by, a target used twice, an order file without number, date or amount, or an event file
+    /// without type or time (the time is how a second import of the same file recognizes the events it stored).
     /// </summary>
     public IReadOnlyList<(string Code, string? Arg)> Problems()
     {
@@ -132,13 +133,18 @@ public sealed class ImportUpload : IDisposable
         var mapped = Columns.Where(c => c.Target != ImportTargets.Ignore).Select(c => c.Target).ToList();
         if (mapped.Count == 0) return [("ImportProblem_NothingMapped", null)];
         foreach (var twice in mapped.GroupBy(t => t).Where(g => g.Count() > 1)) problems.Add(("ImportProblem_Twice", twice.Key));
-        var identities = Kind == ImportKind.Orders ? ImportTargets.OrderIdentities : ["phone", "email", "external_id", "wechat_openid", "wechat_unionid"];
+        var identities = Kind is ImportKind.Orders or ImportKind.Events ? ImportTargets.OrderIdentities : ["phone", "email", "external_id", "wechat_openid", "wechat_unionid"];
         if (!mapped.Any(identities.Contains)) problems.Add(("ImportProblem_NoIdentity", null));
         if (Kind == ImportKind.Orders)
         {
             if (!mapped.Contains("order_no")) problems.Add(("ImportProblem_NoOrderNo", null));
             if (!mapped.Contains("ordered_at")) problems.Add(("ImportProblem_NoOrderDate", null));
             if (!mapped.Contains("amount") && !(mapped.Contains("quantity") && mapped.Contains("unit_price"))) problems.Add(("ImportProblem_NoAmount", null));
+        }
+        if (Kind == ImportKind.Events)
+        {
+            if (!mapped.Contains("event_type")) problems.Add(("ImportProblem_NoEventType", null));
+            if (!mapped.Contains("occurred_at")) problems.Add(("ImportProblem_NoEventTime", null));
         }
         return problems;
     }

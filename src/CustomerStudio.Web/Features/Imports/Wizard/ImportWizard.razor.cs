@@ -193,9 +193,24 @@ public sealed partial class ImportWizard : IDisposable
     private string? Samples(int index) =>
         _upload is null ? null : string.Join(" · ", _upload.Rows.Take(3).Select(r => index < r.Cells.Length ? r.Cells[index] : null).Where(c => !string.IsNullOrWhiteSpace(c)));
 
+    /// <summary>
+    /// The targets a column offers: the kind's, and in an event file the property named after this column (and the
+    /// property a saved mapping gave it, if that is another).
+    /// </summary>
+    private IEnumerable<ImportTarget> TargetsOf(ImportColumnChoice column)
+    {
+        if (_upload?.Kind != ImportKind.Events) return _targets;
+        var own = new[] { ImportTargets.PropertyOf(column.Header), column.Target }
+            .Where(t => t is not null && t.StartsWith(ImportTargets.PropertyPrefix, StringComparison.Ordinal)).Distinct()
+            .Select(t => new ImportTarget(t!, "property"));
+        return [.. _targets, .. own];
+    }
+
     private string TargetText(string? value)
     {
         if (value is null) return "";
+        if (value.StartsWith(ImportTargets.PropertyPrefix, StringComparison.Ordinal))
+            return string.Format(L["ImportTarget_Property"], value[ImportTargets.PropertyPrefix.Length..]);
         if (value.StartsWith("custom:", StringComparison.Ordinal))
             return string.Format(L["ImportTarget_Custom"], _targets.FirstOrDefault(t => t.Value == value)?.Name ?? value[7..]);
         if (value.StartsWith("tag:", StringComparison.Ordinal))
