@@ -55,6 +55,7 @@ public class JourneyDesignerTests : BunitTestBase, IClassFixture<DesignerDatabas
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<WorkspaceClock>();
         Services.AddScoped<DesignerClipboard>();
+        Services.AddScoped<PersonalDataMask>();
         AddAuthorization().SetAuthorized("marketer@customerstudio.local").SetRoles(StudioRoles.Marketer).SetPolicies(Policies.Journeys)
             .SetClaims(new Claim(ClaimTypes.NameIdentifier, "u-marketer"));
         SetRendererInfo(new RendererInfo("Server", true));
@@ -346,5 +347,45 @@ public class JourneyDesignerTests : BunitTestBase, IClassFixture<DesignerDatabas
             // Wald interval: −0.50 ± 1.96 × 0.245, which excludes 0.
             Assert.Equal("true", difference.GetAttribute("data-significant"));
         }, Wait);
+    }
+
+    [Fact]
+    public async Task A_dry_run_shows_the_path_on_the_canvas_and_what_would_be_sent_masked()
+    {
+        var cut = await OpenAsync("dry_run", JourneyWorkspaceWorld.Fixture);
+        await cut.InvokeAsync(() => cut.FindAll(".mud-tab")[2].Click());
+        cut.WaitForAssertion(() => cut.Find("[data-testid=dry-run]"), Wait);
+        CustomerStudio.Core.Customers.CustomerRow customer;
+        await using (var db = _world.Database.CreateContext())
+            customer = (await CustomerStudio.Core.Customers.CustomerDirectory.SearchAsync(db, "客户0", 0, 5)).Items.Single(c => c.Name == "客户0");
+        var picker = cut.FindComponents<MudAutocomplete<CustomerStudio.Core.Customers.CustomerRow>>().Single();
+        await cut.InvokeAsync(() => picker.Instance.ValueChanged.InvokeAsync(customer));
+        // The customer asks for a demo a day after entering.
+        await cut.InvokeAsync(() => cut.Find("[data-testid=dry-run-add-event]").Click());
+        var type = cut.FindComponents<MudAutocomplete<string>>().Single(a => (string?)a.Instance.UserAttributes["data-testid"] == "dry-run-event-type-0");
+        await cut.InvokeAsync(() => type.Instance.ValueChanged.InvokeAsync("demo_request"));
+        await cut.InvokeAsync(() => cut.Find("[data-testid=dry-run-start]").Click());
+
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal("completed", cut.Find("[data-testid=dry-run-result]").GetAttribute("data-outcome"));
+            Assert.Equal(["entered", "welcome", "wait_demo", "tag_hot", "notify", "done"],
+                cut.FindAll("[data-testid=dry-run-step]").Select(s => s.GetAttribute("data-node")));
+            // Highlighted on the canvas, numbered in order, with the ports taken.
+            Assert.Equal("3", Node(cut, "wait_demo").QuerySelector("[data-testid=path-step]")!.TextContent);
+            Assert.Contains("on-path", Node(cut, "tag_hot").GetAttribute("class"));
+            Assert.DoesNotContain("on-path", Node(cut, "is_b2b").GetAttribute("class"));
+            Assert.Contains(cut.FindAll("[data-testid=canvas-edge].on-path"), e => e.GetAttribute("data-from") == "wait_demo" && e.GetAttribute("data-port") == "event");
+        }, Wait);
+        // What would be sent, with the marketer seeing the address masked; nothing went to the outbox.
+        var wouldSend = cut.Find("[data-testid=dry-run-step][data-node=welcome] [data-testid=dry-run-would-send]").TextContent;
+        Assert.Contains("c***@example.com", wouldSend);
+        Assert.DoesNotContain("c0@example.com", wouldSend);
+        Assert.Contains("你好", wouldSend);
+        await using (var db = _world.Database.CreateContext())
+            Assert.False(await db.Outbox.AnyAsync());
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=dry-run-clear]").Click());
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=path-step]")), Wait);
     }
 }

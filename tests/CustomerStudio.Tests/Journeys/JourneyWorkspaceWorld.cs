@@ -42,7 +42,7 @@ public sealed class JourneyWorkspaceWorld : IAsyncLifetime
         db.WorkspaceSettings.Add(new WorkspaceSettings { TimeZone = "Asia/Shanghai" });
         var customers = Enumerable.Range(0, 40).Select(i => new Customer
         {
-            Name = $"客户{i}", Company = i % 2 == 0 ? "示例公司" : null, Phone = $"+861380000{i:0000}", CreatedAt = Now.AddDays(-30), UpdatedAt = Now,
+            Name = $"客户{i}", Company = i % 2 == 0 ? "示例公司" : null, Phone = $"+861380000{i:0000}", Email = $"c{i}@example.com", CreatedAt = Now.AddDays(-30), UpdatedAt = Now,
         }).ToList();
         db.Customers.AddRange(customers);
         var category = new TagCategory { Code = "journeys", NameZh = "旅程", NameEn = "Journeys", CreatedAt = Now };
