@@ -51,7 +51,16 @@ public sealed partial class JourneyCanvas : IAsyncDisposable
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
-        if (!firstRender) return;
+        if (!firstRender)
+        {
+            // Fitting measures the drawing, so it waits for the render that moved the nodes.
+            if (_fitPending)
+            {
+                _fitPending = false;
+                await FitAsync();
+            }
+            return;
+        }
         try
         {
             _self = DotNetObjectReference.Create(this);
@@ -166,6 +175,15 @@ public sealed partial class JourneyCanvas : IAsyncDisposable
         (_x, _y, _zoom) = (_x * zoom / _zoom, _y * zoom / _zoom, zoom);
         StateHasChanged();
     }
+
+    /// <summary>Fits the drawing into view once the pending render (say, an auto-layout) has reached the browser.</summary>
+    public void FitAfterRender()
+    {
+        _fitPending = true;
+        StateHasChanged();
+    }
+
+    private bool _fitPending;
 
     public async Task FitAsync()
     {

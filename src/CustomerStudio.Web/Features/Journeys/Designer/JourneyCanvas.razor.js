@@ -4,7 +4,7 @@
 // keyboard commands. Blazor renders the SVG; this module only changes transforms and paths until the result is
 // committed and rendered back.
 
-const MIN_ZOOM = 0.2, MAX_ZOOM = 2.5, DRAG_THRESHOLD = 4;
+const MIN_ZOOM = 0.2, MAX_ZOOM = 2.5, FIT_MIN_ZOOM = 0.55, DRAG_THRESHOLD = 4;
 
 function edgePath(x1, y1, x2, y2) {
     const dx = Math.max(40, Math.abs(x2 - x1) / 2);
@@ -226,14 +226,15 @@ export function attach(wrap, dotnet) {
     document.addEventListener('dragstart', onDragStart);
 
     return {
-        // Fits the drawing into the visible area (at most 100%).
+        // Fits the drawing into the visible area, between 100% and a size that stays legible; a drawing larger than
+        // that starts at its top-left corner and is panned.
         fit: () => {
             const layer = svg.querySelector('.jc-nodes');
             const rect = svg.getBoundingClientRect();
             if (!layer || !layer.childElementCount || rect.width === 0) return readView(viewport());
             const box = layer.getBBox();
-            const pad = 40;
-            const z = Math.min(1, Math.max(MIN_ZOOM, Math.min((rect.width - 2 * pad) / Math.max(box.width, 1), (rect.height - 2 * pad) / Math.max(box.height + 20, 1))));
+            const pad = 32;
+            const z = Math.min(1, Math.max(FIT_MIN_ZOOM, Math.min((rect.width - 2 * pad) / Math.max(box.width, 1), (rect.height - 2 * pad) / Math.max(box.height + 20, 1))));
             const v = { x: pad - box.x * z + Math.max(0, (rect.width - 2 * pad - box.width * z) / 2), y: pad - box.y * z, z };
             writeView(viewport(), v);
             return v;

@@ -39,6 +39,7 @@ public sealed partial class JourneyDesignerPage : IDisposable
     private int _statsVersion;
     private CanvasPath? _path;
     private int _tab;
+    private string? _savedNote;
 
     [Inject] private IDbContextFactory<StudioDbContext> DbFactory { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
@@ -168,10 +169,10 @@ public sealed partial class JourneyDesignerPage : IDisposable
 
     private void Paste() => _canvas?.Paste();
 
-    private async Task AutoLayoutAsync()
+    private void AutoLayout()
     {
         _diagram?.AutoLayout();
-        if (_canvas is not null) await _canvas.FitAsync();
+        _canvas?.FitAfterRender();
     }
 
     private void SetName(string? name) => _name = name?.Trim();
@@ -207,8 +208,8 @@ public sealed partial class JourneyDesignerPage : IDisposable
             _journey = result.Journey!;
             (_name, _description) = (_journey.Name, _journey.Description);
             _diagram.MarkSaved();
-            Snackbar.Add(result.DraftErrors.Count == 0 ? L["Designer_Saved"] : string.Format(L["Designer_SavedWithProblems"], result.DraftErrors.Count),
-                result.DraftErrors.Count == 0 ? Severity.Success : Severity.Warning);
+            // Said beside the title, not in a snackbar: one would sit on the publish button right after saving.
+            _savedNote = result.DraftErrors.Count == 0 ? L["Designer_Saved"] : string.Format(L["Designer_SavedWithProblems"], result.DraftErrors.Count);
             return true;
         }
         finally
