@@ -5,6 +5,10 @@ using CustomerStudio.Web.Localization;
 using CustomerStudio.Web.Security;
 using CustomerStudio.Core.Data;
 
+// Template packs from the command line: `dotnet run --project src/CustomerStudio.Web -- templates …` (README).
+if (args is ["templates", ..])
+    return await CustomerStudio.Web.Features.Templates.TemplatesCommand.RunAsync(args[1..]);
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);

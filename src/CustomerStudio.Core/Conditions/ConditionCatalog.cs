@@ -56,7 +56,7 @@ public sealed class ConditionCatalog
                     CustomFieldType.Enum => FieldType.Enum,
                     _ => FieldType.Text,
                 }, f.NameZh, f.NameEn,
-                f.EnumValuesJson is null ? null : JsonSerializer.Deserialize<List<string>>(f.EnumValuesJson), CustomFieldId: f.Id)),
+                f.EnumValuesJson is null ? null : CustomFieldOptions.Codes(f), CustomFieldId: f.Id)),
             tags.Select(t => new TagInfo(t.Id, t.Code, t.NameZh, t.NameEn, t.Values.ToDictionary(v => v.Code, v => v.Id))),
             segments);
     }

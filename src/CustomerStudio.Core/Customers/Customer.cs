@@ -56,8 +56,10 @@ public class CustomFieldDefinition
     public string NameZh { get; set; } = "";
     public string NameEn { get; set; } = "";
     public CustomFieldType Type { get; set; }
-    /// <summary>JSON array of allowed values for enum fields.</summary>
+    /// <summary>Allowed values of an enum field, as JSON in the shape of <see cref="SchemaVersion"/>; read them with <see cref="CustomFieldOptions"/>.</summary>
     public string? EnumValuesJson { get; set; }
+    /// <summary>Shape of <see cref="EnumValuesJson"/>: rows written before versions existed are 1.0 (a list of codes).</summary>
+    public string SchemaVersion { get; set; } = "1.0";
     public bool IsSensitive { get; set; }
     public int SortOrder { get; set; }
     public DateTime CreatedAt { get; set; }

@@ -65,6 +65,7 @@ internal sealed class CustomFieldDefinitionConfiguration : IEntityTypeConfigurat
         b.Property(x => x.Code).HasMaxLength(Len.Code).IsRequired();
         b.Property(x => x.NameZh).HasMaxLength(Len.Name);
         b.Property(x => x.NameEn).HasMaxLength(Len.Name);
+        b.Property(x => x.SchemaVersion).HasMaxLength(16).HasDefaultValue("1.0");
         b.HasIndex(x => x.Code).IsUnique();
     }
 }

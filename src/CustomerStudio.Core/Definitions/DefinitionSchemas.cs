@@ -20,7 +20,7 @@ public sealed record DefinitionKind(string Name, Type? Type, string Version, str
 /// <summary>
 /// The JSON Schemas of every definition kind. Each is generated with NJsonSchema from the C# type
 /// (<see cref="Generate"/>), committed under docs/schemas/ and embedded (<see cref="Published"/>); a test fails when
-/// the two differ (UPDATE_SCHEMAS=1 rewrites the files). The condition schema is written by hand (decision 0007) and
+/// the two differ (UPDATE_SCHEMAS=1 rewrites the files). The condition schema is written by hand (decision 0009) and
 /// referenced by <c>$ref</c> from the others.
 /// </summary>
 public static class DefinitionSchemas
@@ -38,9 +38,23 @@ public static class DefinitionSchemas
     [
         new(Condition, null, Conditions.ConditionSchema.Version, "CustomerStudio condition",
             "The condition language shared by rule tags, segments, journey branches and triggers."),
+        new("tag-category", typeof(Tags.TagCategoryDocument), "1.0", "CustomerStudio tag category",
+            "A category of the tag taxonomy; parents are named by code. Semantics: docs/tags.md."),
+        new("tag", typeof(Tags.TagDocument), "1.0", "CustomerStudio tag",
+            "A tag card with its values and, for rule and predictive tags, its rules or model settings. Semantics: docs/tags.md."),
+        new("custom-field", typeof(Customers.CustomFieldDocument), Customers.CustomFieldOptions.CurrentSchemaVersion, "CustomerStudio custom field",
+            "A custom customer field that conditions can test; enum fields list their options with names."),
+        new("segment", typeof(Segments.SegmentDocument), "1.0", "CustomerStudio segment",
+            "A segment: who belongs is a condition. Semantics: docs/conditions.md."),
+        new("scoring", typeof(Scoring.ScoringDocument), "1.0", "CustomerStudio scoring rules",
+            "RFM settings and lead scoring rules (points per event or condition, decay, MQL/SQL thresholds)."),
+        new("email-template", typeof(Templates.EmailTemplateDocument), "1.0", "CustomerStudio email template",
+            "An email template in one language, sent by journeys' send_email nodes."),
         new("journey", typeof(Journeys.Definition.JourneyDefinition), Journeys.Definition.JourneyDefinition.CurrentSchemaVersion,
             "CustomerStudio journey definition",
             "A journey as the designer draws it: trigger, flow, action, goal and exit nodes with typed settings and named output ports, joined by edges. Semantics: docs/templates.md and the XML comments of CustomerStudio.Core.Journeys.Definition."),
+        new("template-pack", typeof(Templates.TemplatePack), Templates.TemplatePack.CurrentSchemaVersion, "CustomerStudio template pack",
+            "A template pack: tag taxonomy, custom fields, segments, journeys, scoring rules and email templates, installed by code and version. Semantics: docs/templates.md."),
     ];
 
     public static DefinitionKind? Find(string name) => Kinds.FirstOrDefault(k => k.Name == name);

@@ -1,3 +1,6 @@
+using CustomerStudio.Core.Security;
+using CustomerStudio.Core.Templates;
+using CustomerStudio.Core.Segments;
 using System.Data.Common;
 using System.Diagnostics;
 using CustomerStudio.Core.Customers;
@@ -73,6 +76,7 @@ public sealed class DemoWorkspaceSeeder(StudioDbContext db, ILogger<DemoWorkspac
         if (taxonomy.TagIds.TryGetValue(DemoReferenceData.RfmSegment, out var rfmTag))
             rfmAssigned = (await new TagRuleEngine(db, new TagAssignments(db, asOf), asOf).RecomputeAsync(rfmTag, ct)).Added;
         db.ChangeTracker.Clear();
+        await SeedJourneyStarterAsync(ct);
 
         var result = new DemoSeedResult(
             Skipped: false,
@@ -96,6 +100,53 @@ public sealed class DemoWorkspaceSeeder(StudioDbContext db, ILogger<DemoWorkspac
             result.Elapsed.TotalSeconds, result.Customers, result.Identities, result.Events, result.Orders, result.Tags,
             result.TagAssignments, result.Households, result.Companies, result.AccountMembers);
         return result;
+    }
+
+    // ------------------------------------------------------------------ segments and e-mail for journeys
+
+    /// <summary>
+    /// What a marketer needs to build the first journeys: the 高意向 segment (customers carrying the high-intent tag,
+    /// refreshed every five minutes, so it gains members as events arrive), lapsed customers, and starter e-mail
+    /// templates. Nothing runs until a journey is published.
+    /// </summary>
+    private async Task SeedJourneyStarterAsync(CancellationToken ct)
+    {
+        var segments = new SegmentService(db, TimeProvider.System);
+        foreach (var draft in new[]
+                 {
+                     new SegmentDraft("high_intent", "高意向人群", "带“高意向”标签：近7天浏览价格页不少于3次，或近30天提交过演示申请。", SegmentKind.Dynamic,
+                         """{"tag":"high_intent"}""", "0 0/5 * * * ?"),
+                     new SegmentDraft("dormant_buyers", "沉睡客户", "带“沉睡”标签：半年未购买且三个月无互动的老客户。", SegmentKind.Dynamic,
+                         """{"tag":"dormant"}""", "0 0 3 * * ?"),
+                 })
+        {
+            var saved = await segments.SaveAsync(null, draft, Actor.System, ct);
+            if (!saved.Ok) logger.LogWarning("Demo segment {Code} not created: {Errors}", draft.Code, string.Join("; ", saved.Errors.Select(e => e.Code)));
+        }
+        var now = DateTime.UtcNow;
+        db.EmailTemplates.AddRange(
+            new EmailTemplate
+            {
+                Code = "welcome", Name = "欢迎邮件", Language = "zh-CN", UpdatedAt = now, Subject = "{{name}}，欢迎了解 CustomerStudio",
+                BodyHtml = "<p>{{name}}，您好：</p><p>感谢您对我们产品的关注。我们为您准备了入门指南和三个客户案例，帮助您快速评估是否适合贵公司。</p><p>如需安排产品演示，直接回复本邮件即可。</p>",
+            },
+            new EmailTemplate
+            {
+                Code = "case_study", Name = "客户案例", Language = "zh-CN", UpdatedAt = now, Subject = "{{company}} 同行是如何提升复购率的",
+                BodyHtml = "<p>{{name}}，您好：</p><p>某连锁零售品牌用标签和人群把复购率提升了 18%。点击查看完整案例。</p>",
+            },
+            new EmailTemplate
+            {
+                Code = "demo_followup", Name = "演示跟进", Language = "zh-CN", UpdatedAt = now, Subject = "您的演示已安排",
+                BodyHtml = "<p>{{name}}，您好：</p><p>我们的顾问会在两个工作日内与您联系，确认演示时间。</p>",
+            },
+            new EmailTemplate
+            {
+                Code = "win_back", Name = "召回优惠", Language = "zh-CN", UpdatedAt = now, Subject = "{{name}}，好久不见，送您一张专属优惠券",
+                BodyHtml = "<p>{{name}}，您好：</p><p>好久不见！本周内下单立享 8 折，期待您回来。</p>",
+            });
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
     }
 
     // ------------------------------------------------------------------ taxonomy

@@ -141,7 +141,7 @@ public sealed class CustomerRowCleaner(ImportPlan plan, ImportCatalog catalog)
                 else fail("InvalidBool", [text]);
                 break;
             case CustomFieldType.Enum:
-                var allowed = field.EnumValuesJson is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<string>>(field.EnumValuesJson) ?? [];
+                var allowed = CustomFieldOptions.Codes(field);
                 var match = allowed.FirstOrDefault(v => string.Equals(v, text, StringComparison.OrdinalIgnoreCase));
                 if (match is not null) clean.Custom[field.Id] = match;
                 else fail("ValueNotAllowed", [text, string.Join(", ", allowed)]);

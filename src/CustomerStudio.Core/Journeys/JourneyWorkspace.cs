@@ -142,7 +142,7 @@ public sealed class JourneyWorkspace(ConditionCatalog catalog, ConditionContext 
             case JourneyReferenceKind.Segment:
                 return Catalog.Segments.ContainsKey(r.Code) ? null : new ConditionError(r.Path, "UnknownSegment", r.Code);
             case JourneyReferenceKind.EmailTemplate:
-                return EmailTemplates.Contains(r.Code) ? null : new ConditionError(r.Path, "UnknownEmailTemplate", r.Code);
+                return EmailTemplates.Contains(r.Code) ? null : new ConditionError(r.Path, "EmailTemplateNotFound", r.Code);
             case JourneyReferenceKind.Field:
                 if (!Catalog.Fields.TryGetValue(r.Code, out var field)) return new ConditionError(r.Path, "UnknownField", r.Code);
                 return kind == JourneyNodeKind.DateBased && field.Type != FieldType.Date ? new ConditionError(r.Path, "FieldNotDate", r.Code) : null;

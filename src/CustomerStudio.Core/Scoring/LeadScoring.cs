@@ -14,7 +14,7 @@ namespace CustomerStudio.Core.Scoring;
 /// Points for a behaviour or a trait: an event type (optionally with property filters, the condition language's
 /// <c>where</c>), or any condition (firmographics: industry, company size…). Event points decay with age.
 /// </summary>
-public sealed record LeadRule(string? Event, JsonNode? Where, JsonNode? Condition, int Points, string? Label = null);
+public sealed record LeadRule(string? Event, JsonNode? Where, [property: Definitions.ConditionReference] JsonNode? Condition, int Points, string? Label = null);
 
 /// <summary>The workspace's lead scoring: rules, decay, lookback and the thresholds that move a lead along.</summary>
 public sealed record LeadScoringRules

@@ -128,7 +128,7 @@ public sealed record TagDefinition
 }
 
 /// <summary>A customer who meets <see cref="Condition"/> carries the tag (with <see cref="Value"/> when the tag has values).</summary>
-public sealed record TagRule(string? Value, JsonNode Condition);
+public sealed record TagRule(string? Value, [property: System.ComponentModel.DataAnnotations.Required, CustomerStudio.Core.Definitions.ConditionReference] JsonNode Condition);
 
 /// <summary>How a predictive tag's model is trained and how its scores become tag values.</summary>
 public sealed record PredictiveSettings

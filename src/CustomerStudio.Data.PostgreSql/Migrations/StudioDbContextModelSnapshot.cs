@@ -113,6 +113,13 @@ namespace CustomerStudio.Data.PostgreSql.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("SchemaVersion")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("1.0");
+
                     b.Property<int>("SortOrder")
                         .HasColumnType("integer");
 

@@ -113,6 +113,13 @@ namespace CustomerStudio.Data.SqlServer.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<string>("SchemaVersion")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasDefaultValue("1.0");
+
                     b.Property<int>("SortOrder")
                         .HasColumnType("int");
 

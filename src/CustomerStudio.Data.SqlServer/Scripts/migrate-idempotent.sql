@@ -1645,6 +1645,27 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124114017_CustomFieldSchemaVersion'
+)
+BEGIN
+    ALTER TABLE [CustomFields] ADD [SchemaVersion] nvarchar(16) NOT NULL DEFAULT N'1.0';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124114017_CustomFieldSchemaVersion'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124114017_CustomFieldSchemaVersion', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
     WHERE [MigrationId] = N'20261124114821_JourneyRuntime'
 )
 BEGIN

@@ -104,6 +104,13 @@ namespace CustomerStudio.Data.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SchemaVersion")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("1.0");
+
                     b.Property<int>("SortOrder")
                         .HasColumnType("INTEGER");
 

@@ -8,6 +8,7 @@ using CustomerStudio.Web.Features.Scoring;
 using CustomerStudio.Web.Features.Segments;
 using CustomerStudio.Web.Features.Settings;
 using CustomerStudio.Web.Features.Tags;
+using CustomerStudio.Web.Features.Templates;
 using Scalar.AspNetCore;
 
 namespace CustomerStudio.Web.Infrastructure;
@@ -33,6 +34,7 @@ public static class ApiSetup
         builder.AddScoring();
         builder.AddStudioJourneyRuntime();
         builder.AddJourneys();
+        builder.AddTemplates();
     }
 
     public static void MapStudioApi(this WebApplication app)
@@ -51,7 +53,8 @@ public static class ApiSetup
         api.MapApiKeysApi();
         api.MapTagsApi();
         api.MapJourneysApi();
-        api.MapGet("/schemas/condition", () => Results.Text(Core.Conditions.ConditionSchema.Json, "application/schema+json"))
-            .WithTags("Schemas").WithSummary("The JSON Schema of the condition language (version " + Core.Conditions.ConditionSchema.Version + ").");
+        api.MapJourneyRuntimeApi();
+        // /api/schemas/{kind} (condition, tag, segment, journey, … template-pack) and /api/templates.
+        api.MapTemplatesApi();
     }
 }

@@ -329,4 +329,61 @@ public sealed class JourneyEngineTests
         Assert.Equal(InstanceStatus.Failed, failed.Status);
         Assert.Contains("no_such_template", failed.LastError);
     }
+
+    private static string OneTrigger(string trigger) => $$"""
+        {
+          "schemaVersion": "1.0", "entry": { "mode": "concurrent" }, "messages": { "useWorkspaceLimits": false },
+          "nodes": [ {{trigger}}, { "id": "done", "kind": "exit" } ],
+          "edges": [ { "from": "t", "port": "next", "to": "done" } ]
+        }
+        """;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Tag_date_and_broadcast_triggers_enrol_when_their_moment_comes(DatabaseProvider provider)
+    {
+        await using var world = await JourneyWorld.CreateAsync(provider);
+        var c = world.Customers;
+        var tagged = await world.PublishAsync("tagged", OneTrigger("""{ "id": "t", "kind": "tag_added", "settings": { "tag": "hot_lead" } }"""));
+        var untagged = await world.PublishAsync("untagged", OneTrigger("""{ "id": "t", "kind": "tag_removed", "settings": { "tag": "hot_lead" } }"""));
+        // Birthdays: 3 days before, at 09:00 Shanghai, every year.
+        var birthday = await world.PublishAsync("birthday", OneTrigger("""{ "id": "t", "kind": "date_based", "settings": { "field": "birth_date", "offsetDays": -3, "at": "09:00", "everyYear": true } }"""));
+        // One broadcast to the segment at 2026-06-17 10:00 Shanghai.
+        var broadcast = await world.PublishAsync("broadcast", OneTrigger("""{ "id": "t", "kind": "scheduled_broadcast", "settings": { "segment": "high_intent", "startAt": "2026-06-17T10:00" } }"""));
+        await using (var db = world.Db())
+        {
+            await db.Customers.Where(x => x.Id == c[1]).ExecuteUpdateAsync(u => u.SetProperty(x => x.BirthDate, new DateOnly(1990, 6, 19)));
+            await db.Customers.Where(x => x.Id == c[2]).ExecuteUpdateAsync(u => u.SetProperty(x => x.BirthDate, new DateOnly(1985, 6, 20)));
+        }
+        await world.EnterSegmentAsync(c[4], c[5]);
+        await world.Triggers.SweepAsync();
+
+        await using (var db = world.Db())
+        {
+            var tags = new TagAssignments(db, world.Time);
+            var hot = await db.Tags.Where(t => t.Code == "hot_lead").Select(t => t.Id).SingleAsync();
+            await tags.AssignAsync(hot, null, new AssignTarget.Customers([c[0], c[3]]), Core.Security.Actor.System);
+            await tags.RemoveAsync(hot, null, new AssignTarget.Customers([c[3]]), Core.Security.Actor.System);
+        }
+        // Tuesday 10:00 Shanghai: past today's 09:00, so birthdays on Friday (today + 3) enter; c[1]'s is Friday 19 June.
+        var swept = await world.Triggers.SweepAsync();
+        Assert.Equal(4, swept.Enrolled);
+        Assert.Equal([c[0], c[3]], (await world.InstancesAsync(tagged)).Select(i => i.CustomerId));
+        Assert.Equal([c[3]], (await world.InstancesAsync(untagged)).Select(i => i.CustomerId));
+        Assert.Equal([c[1]], (await world.InstancesAsync(birthday)).Select(i => i.CustomerId));
+        Assert.Empty(await world.InstancesAsync(broadcast));
+        // Same day again: nothing new.
+        var again = (await world.Triggers.SweepAsync()).Enrolled;
+        Assert.True(again == 0, $"again {again}: tagged {(await world.InstancesAsync(tagged)).Count}, untagged {(await world.InstancesAsync(untagged)).Count}, birthday {(await world.InstancesAsync(birthday)).Count}, broadcast {(await world.InstancesAsync(broadcast)).Count}");
+
+        // Wednesday 10:00: the broadcast goes to the segment's members, and c[2]'s birthday (Saturday) comes up.
+        world.Time.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(3, (await world.Triggers.SweepAsync()).Enrolled);
+        Assert.Equal([c[4], c[5]], (await world.InstancesAsync(broadcast)).Select(i => i.CustomerId));
+        Assert.Equal([c[1], c[2]], (await world.InstancesAsync(birthday)).Select(i => i.CustomerId));
+        world.Time.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(0, (await world.Triggers.SweepAsync()).Enrolled);
+        await world.RunAsync();
+        Assert.All(await world.InstancesAsync(birthday), i => Assert.Equal(InstanceStatus.Completed, i.Status));
+    }
 }

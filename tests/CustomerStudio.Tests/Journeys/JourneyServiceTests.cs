@@ -88,13 +88,13 @@ public class JourneyServiceTests(JourneyWorkspaceWorld world) : IClassFixture<Jo
         Assert.False(published.Ok);
         var errors = published.Errors.Select(e => $"{e.Path} {e.Code}").ToList();
         Assert.Contains("$.nodes[0].settings.segment UnknownSegment", errors);
-        Assert.Contains("$.nodes[1].settings.template UnknownEmailTemplate", errors);
+        Assert.Contains("$.nodes[1].settings.template EmailTemplateNotFound", errors);
         Assert.Contains("$.nodes[3].settings.condition.attr UnknownField", errors);
         Assert.Contains("$.nodes[4].settings.tag TagIsComputed", errors);
         Assert.Contains("$.nodes[9] UnconnectedPort", errors);
         Assert.Equal(5, errors.Count);
-        Assert.Equal("未知邮件模板“no_such_template”", published.Errors.Single(e => e.Code == "UnknownEmailTemplate").Message(CultureInfo.GetCultureInfo("zh-CN")));
-        Assert.Equal("Unknown email template \"no_such_template\"", published.Errors.Single(e => e.Code == "UnknownEmailTemplate").Message(CultureInfo.GetCultureInfo("en")));
+        Assert.Equal("未知邮件模板“no_such_template”", published.Errors.Single(e => e.Code == "EmailTemplateNotFound").Message(CultureInfo.GetCultureInfo("zh-CN")));
+        Assert.Equal("Unknown email template \"no_such_template\"", published.Errors.Single(e => e.Code == "EmailTemplateNotFound").Message(CultureInfo.GetCultureInfo("en")));
 
         var after = await db.Journeys.AsNoTracking().SingleAsync(j => j.Id == journey.Id);
         Assert.Equal((JourneyStatus.Draft, (int?)null), (after.Status, after.PublishedVersion));

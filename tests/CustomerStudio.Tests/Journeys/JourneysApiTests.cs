@@ -95,7 +95,7 @@ public class JourneysApiTests(StudioAppFixture app) : IClassFixture<StudioAppFix
         var body = await JsonAsync(response);
         var errors = body["errors"]!.AsArray();
         Assert.Equal(["$.nodes[1].settings.template", "$.nodes[2].settings.timeout"], errors.Select(e => e!["path"]!.GetValue<string>()).Order());
-        Assert.Equal("未知邮件模板“missing_mail”", errors.Single(e => e!["code"]!.GetValue<string>() == "UnknownEmailTemplate")!["message"]!.GetValue<string>());
+        Assert.Equal("未知邮件模板“missing_mail”", errors.Single(e => e!["code"]!.GetValue<string>() == "EmailTemplateNotFound")!["message"]!.GetValue<string>());
         Assert.Contains("2", body["title"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/journeys/{id}/versions/1")).StatusCode);
     }

@@ -54,6 +54,8 @@ public partial class ResourceTests
             .. Enum.GetNames<Sensitivity>().Select(n => "Sensitivity_" + n),
             .. Enum.GetNames<SegmentKind>().Select(n => "SegmentKind_" + n),
             .. Enum.GetNames<JourneyStatus>().Select(n => "JourneyStatus_" + n),
+            .. Enum.GetNames<CustomerStudio.Core.Templates.PackChange>().Select(n => "PackChange_" + n),
+            .. Enum.GetNames<CustomerStudio.Core.Templates.PackItemKind>().Select(n => "PackKind_" + n),
         ];
         Assert.Empty(expected.Except(known));
     }

@@ -25,6 +25,7 @@ public sealed record JourneyChecks(Func<JsonNode, string, IReadOnlyList<Conditio
 /// </summary>
 public static class JourneyValidator
 {
+    private const string Kind = "journey";
     private static readonly string[] RootProperties = ["schemaVersion", "entry", "messages", "nodes", "edges"];
     private static readonly string[] NodeProperties = ["id", "kind", "label", "settings", "position"];
 
@@ -51,6 +52,12 @@ public static class JourneyValidator
         foreach (var (name, _) in obj)
             if (!RootProperties.Contains(name)) errors.Add(new ConditionError($"{root}.{name}", "SchemaUnknownProperty", name));
         var version = obj["schemaVersion"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        if (version is not null && version != JourneyDefinition.CurrentSchemaVersion && DefinitionMigrations.CanRead(Kind, version))
+        {
+            // An older stored shape: migrate it forward, then check it as the current one.
+            obj = DefinitionMigrations.Upgrade(Kind, version, obj)!.AsObject();
+            obj["schemaVersion"] = version = JourneyDefinition.CurrentSchemaVersion;
+        }
         if (version is null) errors.Add(new ConditionError($"{root}.schemaVersion", "SchemaRequired", "schemaVersion"));
         else if (version != JourneyDefinition.CurrentSchemaVersion)
             errors.Add(new ConditionError($"{root}.schemaVersion", "UnsupportedSchemaVersion", version, JourneyDefinition.CurrentSchemaVersion));

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using CustomerStudio.Core.Data;
 using CustomerStudio.Core.Journeys.Definition;
 using CustomerStudio.Core.Workspace;
@@ -199,14 +198,5 @@ public sealed class JourneyDryRun(StudioDbContext db, TimeProvider clock)
 
     private static string Value(string? value) => value is null ? "" : $" = {value}";
 
-    private static readonly Regex Placeholder = new(@"\{\{\s*([a-z_]+)\s*\}\}", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-
-    private static string Fill(string text, Customers.Customer c, bool html) => Placeholder.Replace(text, m =>
-    {
-        var value = m.Groups[1].Value switch
-        {
-            "name" => c.Name, "city" => c.City, "company" => c.Company, "email" => c.Email, "id" => c.Id.ToString(CultureInfo.InvariantCulture), _ => "",
-        } ?? "";
-        return html ? WebUtility.HtmlEncode(value) : value;
-    });
+    private static string Fill(string text, Customers.Customer c, bool html) => MessageText.Fill(text, new MessageText.Fields(c.Id, c.Name, c.City, c.Company, c.Email), html);
 }

@@ -4,7 +4,6 @@ using System.Linq.Expressions;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using CustomerStudio.Core.Conditions;
 using CustomerStudio.Core.Customers;
 using CustomerStudio.Core.Data;
@@ -590,18 +589,7 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
         });
     }
 
-    private static readonly Regex Placeholder = new(@"\{\{\s*([a-z_]+)\s*\}\}", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-
-    /// <summary>Fills <c>{{name}}</c>, <c>{{city}}</c>, <c>{{company}}</c>, <c>{{email}}</c>, <c>{{id}}</c> from the customer (HTML-encoded in HTML).</summary>
-    private static string Fill(string text, Person p, bool html) => Placeholder.Replace(text, m =>
-    {
-        var value = m.Groups[1].Value switch
-        {
-            "name" => p.Name, "city" => p.City, "company" => p.Company, "email" => p.Email, "id" => p.Id.ToString(CultureInfo.InvariantCulture),
-            _ => "",
-        } ?? "";
-        return html ? WebUtility.HtmlEncode(value) : value;
-    });
+    private static string Fill(string text, Person p, bool html) => MessageText.Fill(text, new MessageText.Fields(p.Id, p.Name, p.City, p.Company, p.Email), html);
 
     // ------------------------------------------------------------------ data actions
 

@@ -101,6 +101,7 @@ public static class JourneyRuntimeServices
         services.AddSingleton<JourneyTriggers>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddScoped<JourneyDryRun>();
+        services.AddScoped<JourneyOperations>();
         services.AddSingleton<IOutboxChannel>(_ => new EmailChannel(email, dataDirectory));
         services.AddHttpClient<WebhookChannel>();
         services.AddSingleton<IOutboxChannel>(sp => new WebhookChannel(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookChannel)), webhooks,

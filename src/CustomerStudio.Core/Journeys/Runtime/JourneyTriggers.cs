@@ -60,10 +60,16 @@ public sealed class JourneyTriggers(IDbContextFactory<StudioDbContext> dbs, Time
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var state = await db.JourneyTriggerStates.FirstOrDefaultAsync(s => s.JourneyId == journey.Id && s.NodeId == trigger.Id, ct);
+        var state = await db.JourneyTriggerStates.AsNoTracking().FirstOrDefaultAsync(s => s.JourneyId == journey.Id && s.NodeId == trigger.Id, ct);
         if (state is null)
         {
-            db.JourneyTriggerStates.Add(new JourneyTriggerState { JourneyId = journey.Id, NodeId = trigger.Id, Cursor = await EndOfLogAsync(db, trigger, ct), LastRunAt = now });
+            // Log-reading triggers start at the end of their log; date-based and scheduled ones have no past to skip: a
+            // birthday trigger published at noon still sends today's batch, a broadcast whose time has come goes out.
+            var timed = trigger.Kind is JourneyNodeKind.DateBased or JourneyNodeKind.ScheduledBroadcast;
+            db.JourneyTriggerStates.Add(new JourneyTriggerState
+            {
+                JourneyId = journey.Id, NodeId = trigger.Id, Cursor = await EndOfLogAsync(db, trigger, ct), LastRunAt = timed ? null : now,
+            });
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             return 0;
@@ -76,7 +82,10 @@ public sealed class JourneyTriggers(IDbContextFactory<StudioDbContext> dbs, Time
         }
         var result = customers.Count == 0 ? null
             : await JourneyEnrollment.EnrollAsync(db, transaction, journey, version, definition, trigger.Id, customers, now, ct);
-        await db.SaveChangesAsync(ct);
+        // The cursor is written explicitly, in the enrolment's transaction (the bulk insert clears the change tracker).
+        var (cursor, lastRun) = (state.Cursor, state.LastRunAt);
+        await db.JourneyTriggerStates.Where(s => s.JourneyId == journey.Id && s.NodeId == trigger.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Cursor, cursor).SetProperty(s => s.LastRunAt, lastRun), ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         if (result is { Enrolled: > 0 }) log.LogInformation("Journey {Journey}: {Count} customers entered at {Node}", journey.Code, result.Enrolled, trigger.Id);

@@ -134,8 +134,8 @@ public sealed class CustomerEditor(StudioDbContext db, CustomerProfile profile, 
             case CustomFieldType.Bool:
                 return bool.TryParse(text, out var b) ? new Parsed(b.ToString(), Bool: b) : Fail("WrongValueType", field.Code, "true/false");
             case CustomFieldType.Enum:
-                var allowed = field.EnumValuesJson is null ? [] : JsonSerializer.Deserialize<string[]>(field.EnumValuesJson) ?? [];
-                return allowed.Length == 0 || allowed.Contains(text)
+                var allowed = CustomFieldOptions.Codes(field);
+                return allowed.Count == 0 || allowed.Contains(text)
                     ? new Parsed(text, TextValue: text)
                     : Fail("ValueNotAllowed", text, string.Join(", ", allowed));
             default:

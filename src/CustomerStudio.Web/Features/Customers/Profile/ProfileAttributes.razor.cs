@@ -95,7 +95,7 @@ public sealed partial class ProfileAttributes
         if (string.IsNullOrWhiteSpace(field.EnumValuesJson)) return [];
         try
         {
-            return JsonSerializer.Deserialize<string[]>(field.EnumValuesJson) ?? [];
+            return [.. CustomFieldOptions.Codes(field)];
         }
         catch (JsonException)
         {

@@ -1,0 +1,30 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CustomerStudio.Data.PostgreSql.Migrations
+{
+    /// <inheritdoc />
+    public partial class CustomFieldSchemaVersion : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "SchemaVersion",
+                table: "CustomFields",
+                type: "character varying(16)",
+                maxLength: 16,
+                nullable: false,
+                defaultValue: "1.0");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "SchemaVersion",
+                table: "CustomFields");
+        }
+    }
+}
