@@ -167,7 +167,7 @@ public sealed partial class JourneyService(StudioDbContext db, TimeProvider cloc
 
     /// <summary>Stops enrolling and advancing instances until resumed; they keep their place.</summary>
     public Task<JourneyResult> PauseAsync(int id, Actor actor, CancellationToken ct = default) =>
-        ChangeStatusAsync(id, actor, "paused", j => j.Status == JourneyStatus.Published ? null : "JourneyNotRunning", JourneyStatus.Paused, ct);
+        ChangeStatusAsync(id, actor, "paused", j => j.Status == JourneyStatus.Published ? null : "JourneyNotPublished", JourneyStatus.Paused, ct);
 
     public Task<JourneyResult> ResumeAsync(int id, Actor actor, CancellationToken ct = default) =>
         ChangeStatusAsync(id, actor, "resumed", j => j.Status == JourneyStatus.Paused ? null : "JourneyNotPaused", JourneyStatus.Published, ct);

@@ -179,7 +179,7 @@ public class JourneyServiceTests(JourneyWorkspaceWorld world) : IClassFixture<Jo
         await using var db = world.For(provider).CreateContext();
         var service = Service(db);
         var journey = await CreateAsync(db, Code("lifecycle", provider));
-        Assert.Equal("JourneyNotRunning", Assert.Single((await service.PauseAsync(journey.Id, Marketer)).Errors).Code);
+        Assert.Equal("JourneyNotPublished", Assert.Single((await service.PauseAsync(journey.Id, Marketer)).Errors).Code);
         Assert.True((await service.PublishAsync(journey.Id, Marketer)).Ok);
         Assert.Equal("JourneyNotPaused", Assert.Single((await service.ResumeAsync(journey.Id, Marketer)).Errors).Code);
 
@@ -258,5 +258,17 @@ public class JourneyServiceTests(JourneyWorkspaceWorld world) : IClassFixture<Jo
         Assert.Contains("\"Version\":1", audit[2].AfterJson);
         Assert.Contains("\"Status\":\"Archived\"", audit[5].AfterJson);
         Assert.All(audit, a => Assert.Equal("marketer@customerstudio.local", a.UserName));
+    }
+
+    [Fact]
+    public void Journey_messages_are_not_shadowed_by_a_code_of_the_same_name_in_the_condition_or_definition_messages()
+    {
+        // ConditionError looks codes up in the condition, definition and journey messages in that order: the first wins.
+        static HashSet<string> Keys(string file) => System.Xml.Linq.XDocument.Load(Path.Combine(Infrastructure.RepoPaths.Root, "src", "CustomerStudio.Core", file))
+            .Root!.Elements("data").Select(d => d.Attribute("name")!.Value).ToHashSet();
+        var journey = Keys("Journeys/JourneyMessages.resx");
+        Assert.Empty(journey.Intersect(Keys("Conditions/ConditionMessages.resx")));
+        Assert.Empty(journey.Intersect(Keys("Definitions/DefinitionMessages.resx")));
+        Assert.Equal(journey, Keys("Journeys/JourneyMessages.zh-CN.resx"));
     }
 }

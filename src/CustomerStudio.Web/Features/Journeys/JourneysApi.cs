@@ -52,7 +52,7 @@ public sealed record JourneyPublished(JourneyDetails Journey, JourneyVersionBody
 public static class JourneysApi
 {
     private static readonly HashSet<string> Conflicts =
-        ["DuplicateCode", "JourneyArchived", "JourneyNotRunning", "JourneyNotPaused", "JourneyPublishedNotDeleted", "JourneyChangedMeanwhile"];
+        ["DuplicateCode", "JourneyArchived", "JourneyNotPublished", "JourneyNotPaused", "JourneyPublishedNotDeleted", "JourneyChangedMeanwhile"];
 
     public static void MapJourneysApi(this RouteGroupBuilder api)
     {
