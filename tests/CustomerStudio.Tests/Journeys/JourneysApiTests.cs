@@ -152,4 +152,41 @@ public class JourneysApiTests(StudioAppFixture app) : IClassFixture<StudioAppFix
         var stale = await client.PutAsync($"/api/journeys/{id}", Body(new JsonObject { ["name"] = "第二次", ["updatedAt"] = loadedAt }));
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
     }
+
+    [Fact]
+    public async Task A_dry_run_returns_the_path_and_what_would_be_sent_without_sending()
+    {
+        var client = await app.Factory.SignedInAsync(StudioAppFactory.Marketer);
+        var nurture = await NurtureAsync();
+        var id = (await CreateAsync(client, "api_dry_run", nurture))["id"]!.GetValue<int>();
+        long customerId;
+        int outboxBefore;
+        using (var scope = app.Factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StudioDbContext>();
+            customerId = await db.Customers.Where(c => c.MergedIntoId == null && c.Email != null && !c.EmailOptOut).Select(c => c.Id).FirstAsync();
+            outboxBefore = await db.Outbox.CountAsync();
+        }
+
+        var response = await client.PostAsync($"/api/journeys/{id}/dry-run", Body(new JsonObject
+        {
+            ["customerId"] = customerId,
+            ["events"] = new JsonArray(new JsonObject { ["type"] = "demo_request", ["after"] = "PT6H" }),
+        }));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var result = await JsonAsync(response);
+        Assert.Equal("completed", result["outcome"]!.GetValue<string>());
+        Assert.Equal(["entered", "welcome", "wait_demo", "tag_hot", "notify", "done"], result["steps"]!.AsArray().Select(s => s!["nodeId"]!.GetValue<string>()));
+        Assert.Equal("event", result["steps"]![2]!["port"]!.GetValue<string>());
+        Assert.NotNull(result["steps"]![1]!["wouldSendJson"]);
+        using (var scope = app.Factory.Services.CreateScope())
+            Assert.Equal(outboxBefore, await scope.ServiceProvider.GetRequiredService<StudioDbContext>().Outbox.CountAsync());
+
+        var bad = await client.PostAsync($"/api/journeys/{id}/dry-run", Body(new JsonObject
+        {
+            ["customerId"] = -5, ["events"] = new JsonArray(new JsonObject { ["type"] = "x", ["after"] = "tomorrow" }),
+        }));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(["customerId", "events[0].after"], (await JsonAsync(bad))["errors"]!.AsArray().Select(e => e!["path"]!.GetValue<string>()));
+    }
 }

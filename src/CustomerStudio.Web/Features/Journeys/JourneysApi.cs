@@ -3,10 +3,12 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerStudio.Core.Conditions;
+using CustomerStudio.Core.Data;
 using CustomerStudio.Core.Journeys;
 using CustomerStudio.Web.Features.Segments;
 using CustomerStudio.Web.Features.Tags;
 using CustomerStudio.Web.Security;
+using Microsoft.EntityFrameworkCore;
 
 namespace CustomerStudio.Web.Features.Journeys;
 
@@ -43,6 +45,15 @@ public sealed record JourneyVersionBody(int Version, DateTime PublishedAt, strin
 public sealed record JourneyVersionDetails(int Version, DateTime PublishedAt, string? PublishedBy, string SchemaVersion, JsonElement Definition);
 
 public sealed record JourneyPublished(JourneyDetails Journey, JourneyVersionBody Version);
+
+/// <summary>An event the dry run pretends: its type and when, as an ISO 8601 duration after the start (PT2H, P1D).</summary>
+public sealed record DryRunEventBody(string? Type, string? After);
+
+/// <summary>
+/// What a dry run takes: the customer, events to pretend, how many days to simulate (30 when left out), and optionally a
+/// definition to run instead of the stored draft.
+/// </summary>
+public sealed record DryRunRequest(long? CustomerId, IReadOnlyList<DryRunEventBody>? Events, int? HorizonDays, JsonElement? Definition);
 
 /// <summary>
 /// Journeys over REST: drafts (create, read, save, delete), validation against the workspace, publish into immutable
@@ -189,6 +200,33 @@ public static class JourneysApi
             .Produces<JourneyVersionDetails>().ProducesErrors()
             .WithName("GetJourneyVersion")
             .WithSummary("One published version with its definition, as it runs.");
+
+        group.MapPost("/{id:int}/dry-run", async (int id, DryRunRequest request, JourneyService journeys, Core.Journeys.Runtime.JourneyDryRun dryRun,
+                StudioDbContext db, CancellationToken ct) =>
+            {
+                if (await journeys.GetAsync(id, ct) is not { } journey) return UnknownJourney(id);
+                var errors = new List<ConditionError>();
+                if (request.CustomerId is not { } customerId || !await db.Customers.AnyAsync(c => c.Id == customerId && c.MergedIntoId == null, ct))
+                    errors.Add(new ConditionError("customerId", "UnknownCustomer", request.CustomerId?.ToString(CultureInfo.InvariantCulture) ?? ""));
+                var events = new List<Core.Journeys.Runtime.SimulatedEvent>();
+                for (var i = 0; i < (request.Events?.Count ?? 0); i++)
+                {
+                    var e = request.Events![i];
+                    if (string.IsNullOrWhiteSpace(e.Type)) errors.Add(new ConditionError($"events[{i}].type", "Required", "type"));
+                    if (Window.TryParse(e.After) is not { } after) errors.Add(new ConditionError($"events[{i}].after", "InvalidDuration", e.After ?? ""));
+                    else if (!string.IsNullOrWhiteSpace(e.Type)) events.Add(new(e.Type.Trim(), TimeSpan.FromDays(after.Years * 365 + after.Months * 30 + after.Days) + after.Time));
+                }
+                if (request.HorizonDays is < 1 or > 365) errors.Add(new ConditionError("horizonDays", "ValueNotAllowed", request.HorizonDays.Value.ToString(CultureInfo.InvariantCulture), "1–365"));
+                var parsed = Core.Journeys.Definition.JourneyDefinitionJson.Parse(Raw(request.Definition) ?? journey.DraftJson);
+                if (!parsed.Ok) errors.AddRange(parsed.Errors);
+                if (errors.Count > 0) return Fail(errors);
+                var result = await dryRun.RunAsync(parsed.Definition!, request.CustomerId!.Value,
+                    new Core.Journeys.Runtime.DryRunOptions(Horizon: TimeSpan.FromDays(request.HorizonDays ?? 30), Events: events), ct);
+                return Results.Ok(result);
+            })
+            .Produces<Core.Journeys.Runtime.DryRunResult>().ProducesErrors()
+            .WithName("DryRunJourney")
+            .WithSummary("Runs the draft (or the definition sent) for one customer with simulated time and events: the path, what each message would be, notes. Nothing is written or sent. The definition must be valid as far as its shape and graph go.");
 
         group.MapGet("/{id:int}/stats", async (int id, int? version, JourneyStats stats, CancellationToken ct) =>
                 await stats.ForAsync(id, version, ct) is { } result

@@ -72,7 +72,8 @@ public sealed partial class JourneyCanvas : IAsyncDisposable
         {
             // Without the module the canvas still shows, selects and edits through the panels and the toolbar.
         }
-        _interactive = true;
+        // The marker browser tests and the designer benchmark wait for: the pointer module is attached.
+        _interactive = _handle is not null;
         StateHasChanged();
         await Interactive.InvokeAsync();
     }
