@@ -152,6 +152,19 @@ public class JourneyDesignerBrowserTests(StudioBrowserFixture studio)
         await Assertions.Expect(page.Locator("[data-testid=node-stats]")).ToHaveCountAsync(6);
         await StudioBrowserFixture.ShotAsync(page, "71-journey-published");
 
+        // A dry run for a demo customer: the path is numbered on the canvas, the e-mail shows what would be sent.
+        await page.Locator(".mud-tab").Filter(new() { HasText = "试运行" }).ClickAsync();
+        await page.Locator("[data-testid=dry-run-customer]").FillAsync("1");
+        await page.Locator(".mud-popover-open .mud-list-item").First.ClickAsync();
+        await page.Locator("[data-testid=dry-run-start]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=dry-run-result]")).ToHaveAttributeAsync("data-outcome", new Regex("completed|converted|waiting"));
+        await Assertions.Expect(page.Locator("[data-testid=dry-run-step]").First).ToHaveAttributeAsync("data-node", trigger);
+        await Assertions.Expect(page.Locator($"[data-testid=canvas-node][data-node-id='{trigger}'] [data-testid=path-step]")).ToHaveTextAsync("1");
+        // Trigger → e-mail → wait → condition are always taken; the condition's port depends on the customer.
+        await Assertions.Expect(page.Locator($"[data-testid=canvas-edge].on-path[data-from='{wait}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($"[data-testid=canvas-edge].on-path[data-from='{condition}']")).ToHaveCountAsync(1);
+        await StudioBrowserFixture.ShotAsync(page, "72-journey-dry-run");
+
         // The list shows the version; the stored version holds what was drawn.
         await page.Locator("[data-testid=back-to-list]").ClickAsync();
         var row = page.Locator("tr", new() { Has = page.Locator("[data-testid=journey-link]", new() { HasText = "高意向培育（浏览器）" }) });
