@@ -153,7 +153,7 @@ public sealed class DesignerBenchmark(DesignerOptions options)
         s.AppendLine(inv, $"1-minute load average when the measurements started / ended: {load} / {loadEnd} (2 cores shared with other work show up as slower, noisier runs).");
         s.AppendLine("Studio published in Release, run as its own process (`ASPNETCORE_ENVIRONMENT=Production`) on a fresh SQLite demo workspace (default seed); Debian's Chromium, headless, 1600×1000, signed in as the marketer.");
         s.AppendLine().AppendLine("```").AppendLine(options.Command).AppendLine("```").AppendLine();
-        s.AppendLine(inv, $"The journey: {nodes} nodes and {edges} edges of every flow and action kind that needs nothing from the workspace (conditions, A/B splits, joins, waits, SMS, webhooks, tasks, score changes; a goal and an exit), with canvas positions, created and published through the API, so the designer also loads its figures.");
+        s.AppendLine(inv, $"The journey: {nodes} nodes and {edges} edges of flow and action kinds that need nothing from the workspace (conditions, A/B splits, joins, waits, SMS, webhooks, tasks, score changes; a goal and an exit), with canvas positions, created and published through the API, so the designer also loads its figures.");
         s.AppendLine();
         s.AppendLine("| Figure | median | p90 | max | Target | Result |");
         s.AppendLine("|---|---:|---:|---:|---|---|");
