@@ -91,7 +91,7 @@ export function attach(wrap, dotnet) {
                 x1: f.x + parseFloat(port.getAttribute('cx')), y1: f.y + parseFloat(port.getAttribute('cy')), start };
             line.setAttribute('d', edgePath(gesture.x1, gesture.y1, start.x, start.y));
             svg.setPointerCapture(e.pointerId);
-        } else if (node) {
+        } else if (node && wrap.dataset.readonly !== 'true') {
             const id = node.dataset.nodeId;
             // Dragging a selected node moves the whole selection.
             const group = node.classList.contains('selected')
