@@ -107,6 +107,22 @@ public sealed class BrowserSessions : IAsyncDisposable
         }
     }
 
+    /// <summary>One signed-in tab on <paramref name="path"/> for a measurement of its own (not one of the sessions).</summary>
+    public async Task<IPage> SignedInPageAsync(string account, string path)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN", ViewportSize = new() { Width = 1600, Height = 1000 } });
+        context.SetDefaultTimeout(90_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_baseUrl + "/account/login?returnUrl=" + Uri.EscapeDataString(path));
+        await page.FillAsync("[data-testid=login-email]", account);
+        await page.FillAsync("[data-testid=login-password]", StudioServer.Password);
+        await page.ClickAsync("[data-testid=login-submit]");
+        // The circuit's marker, not the load event: on a busy machine "load" can come late without changing anything.
+        await page.WaitForURLAsync(u => new Uri(u).PathAndQuery == path, new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator("[data-testid=app-ready]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        return page;
+    }
+
     /// <summary>Closes every open session. Leaving the page first makes Blazor send its disconnect beacon, so the circuit
     /// ends at once instead of being kept as disconnected for the retention period (3 minutes by default).</summary>
     public async Task CloseAllAsync()

@@ -29,6 +29,10 @@ if (args.Length > 0 && args[0] == "imports")
 if (args.Length > 0 && args[0] == "ingest")
     return await CustomerStudio.Benchmarks.Ingestion.IngestCommand.RunAsync(args, cts.Token);
 
+// dotnet run -c Release --project tests/CustomerStudio.Benchmarks -- designer [--nodes 100] [--runs 10]
+if (args.Length > 0 && args[0] == "designer")
+    return await CustomerStudio.Benchmarks.Designer.DesignerCommand.RunAsync(args, cts.Token);
+
 if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] != "memory")
 {
     Console.Error.WriteLine(MemoryOptions.Usage);

@@ -156,6 +156,9 @@ public sealed partial class StudioServer : IAsyncDisposable
         return page?.Total ?? 0;
     }
 
+    /// <summary>An HTTP client signed in as the admin (through the real sign-in form), for the API.</summary>
+    public Task<HttpClient> AdminClientAsync(CancellationToken ct) => AdminAsync(ct);
+
     private async Task<HttpClient> AdminAsync(CancellationToken ct)
     {
         if (_admin is not null) return _admin;

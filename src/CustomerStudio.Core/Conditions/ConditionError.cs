@@ -6,11 +6,12 @@ namespace CustomerStudio.Core.Conditions;
 /// <summary>A problem with a condition, at a JSON path such as <c>$.all[1].count.value</c>, localized on demand.</summary>
 public sealed record ConditionError(string Path, string Code, params string[] Args)
 {
-    // Conditions, journey definitions and template packs report problems alike; each keeps its messages beside its code.
+    // Conditions, journey definitions, journeys and template packs report problems alike; each keeps its messages beside its code.
     private static readonly ResourceManager[] Messages =
     [
         new("CustomerStudio.Core.Conditions.ConditionMessages", typeof(ConditionError).Assembly),
         new("CustomerStudio.Core.Definitions.DefinitionMessages", typeof(ConditionError).Assembly),
+        new("CustomerStudio.Core.Journeys.JourneyMessages", typeof(ConditionError).Assembly),
     ];
 
     public string Message(CultureInfo? culture = null)

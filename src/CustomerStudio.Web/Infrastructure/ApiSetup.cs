@@ -3,9 +3,9 @@ using CustomerStudio.Web.Features.Diagnostics;
 using CustomerStudio.Web.Features.Home;
 using CustomerStudio.Web.Features.Imports;
 using CustomerStudio.Web.Features.Ingestion;
+using CustomerStudio.Web.Features.Journeys;
 using CustomerStudio.Web.Features.Scoring;
 using CustomerStudio.Web.Features.Segments;
-using CustomerStudio.Web.Features.Journeys;
 using CustomerStudio.Web.Features.Settings;
 using CustomerStudio.Web.Features.Tags;
 using CustomerStudio.Web.Features.Templates;
@@ -33,6 +33,7 @@ public static class ApiSetup
         builder.AddIngestion();
         builder.AddScoring();
         builder.AddStudioJourneyRuntime();
+        builder.AddJourneys();
         builder.AddTemplates();
     }
 
@@ -51,6 +52,7 @@ public static class ApiSetup
         api.MapImportsApi();
         api.MapApiKeysApi();
         api.MapTagsApi();
+        api.MapJourneysApi();
         api.MapJourneyRuntimeApi();
         // /api/schemas/{kind} (condition, tag, segment, journey, … template-pack) and /api/templates.
         api.MapTemplatesApi();
