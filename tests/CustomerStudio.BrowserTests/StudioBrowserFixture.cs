@@ -17,6 +17,8 @@ public sealed class StudioBrowserFixture : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = default!;
+    /// <summary>The SMTP server journey e-mail goes to (Debian's python3-aiosmtpd on loopback).</summary>
+    public CustomerStudio.Tests.Infrastructure.SmtpSink Smtp { get; private set; } = default!;
     /// <summary>The running app's services, for tests that check what the UI shows against the database.</summary>
     public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The studio is not started.");
     public string BaseUrl { get; private set; } = "";
@@ -24,7 +26,8 @@ public sealed class StudioBrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _factory = new StudioFactory(_dir);
+        Smtp = await CustomerStudio.Tests.Infrastructure.SmtpSink.StartAsync();
+        _factory = new StudioFactory(_dir, Smtp.Port);
         _factory.UseKestrel(0);
         _factory.StartServer();
         BaseUrl = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
@@ -75,6 +78,7 @@ public sealed class StudioBrowserFixture : IAsyncLifetime
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();
         if (_factory is not null) await _factory.DisposeAsync();
+        if (Smtp is not null) await Smtp.DisposeAsync();
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
@@ -86,7 +90,7 @@ public sealed class StudioBrowserFixture : IAsyncLifetime
         return AppContext.BaseDirectory;
     }
 
-    private sealed class StudioFactory(string dataDir) : WebApplicationFactory<Program>
+    private sealed class StudioFactory(string dataDir, int smtpPort) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -97,6 +101,9 @@ public sealed class StudioBrowserFixture : IAsyncLifetime
             builder.UseSetting("Demo:Customers", "2000");
             builder.UseSetting("Demo:Events", "20000");
             builder.UseSetting("Demo:Orders", "3000");
+            builder.UseSetting("Journeys:Email:Host", "127.0.0.1");
+            builder.UseSetting("Journeys:Email:Port", smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Journeys:Email:Security", "None");
         }
     }
 }
