@@ -129,6 +129,9 @@ public class TagStudioTests(StudioBrowserFixture studio)
         await page.Locator("[data-testid=tag-name-en]").FillAsync("Webinar fans");
         await page.Locator("[data-testid=tag-save]").ClickAsync();
         await page.WaitForURLAsync(new Regex(@"/tags/\d+$"));
+        // The saved card has loaded (under load the click could otherwise land on the form before it re-renders).
+        await Assertions.Expect(Status(page)).ToHaveAttributeAsync("data-status", "draft");
+        await Assertions.Expect(page.Locator("[data-testid=tag-submit]")).ToBeEnabledAsync();
         await page.Locator("[data-testid=tag-submit]").ClickAsync();
         await Assertions.Expect(Status(page)).ToHaveAttributeAsync("data-status", "inreview");
 

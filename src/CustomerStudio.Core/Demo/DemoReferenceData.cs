@@ -275,6 +275,7 @@ internal static class DemoReferenceData
     public const string Dormant = "dormant";
     public const string ChurnRisk = "churn_risk";
     public const string RfmSegment = "rfm_segment";
+    public const string HotLead = "hot_lead";
 
     public static readonly TagDef[] Tags =
     [
@@ -308,6 +309,8 @@ internal static class DemoReferenceData
             """{"rules":[{"condition":{"orders":"count","op":"gte","value":2}}]}"""),
         new(Vip, "purchase_value", "VIP", "VIP", "由运营人工认定的重要客户。", "manual",
             TagKind.Manual, RefreshRule.Manual, null, 20, []),
+        new(HotLead, "engagement", "热线索", "Hot lead", "旅程或销售标记的近期热线索：已申请演示或明确表达购买意向，需要销售在两天内跟进。", "journeys, sales",
+            TagKind.Manual, RefreshRule.Manual, 30, 25, []),
         new(HighIntent, "engagement", "高意向", "High intent", "近7天浏览价格页不少于3次，或近30天提交过演示申请。", "events",
             TagKind.Rule, RefreshRule.Hourly, 14, 10, [],
             """

@@ -386,4 +386,45 @@ public sealed class JourneyEngineTests
         await world.RunAsync();
         Assert.All(await world.InstancesAsync(birthday), i => Assert.Equal(InstanceStatus.Completed, i.Status));
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Running_instances_finish_on_their_version_when_a_new_one_is_published(DatabaseProvider provider)
+    {
+        await using var world = await JourneyWorld.CreateAsync(provider);
+        const string V1 = """
+            {
+              "schemaVersion": "1.0", "entry": { "mode": "concurrent" }, "messages": { "useWorkspaceLimits": false },
+              "nodes": [
+                { "id": "start", "kind": "manual" }, { "id": "pause", "kind": "wait", "settings": { "duration": "P1D" } },
+                { "id": "old_mail", "kind": "send_email", "settings": { "template": "welcome" } }, { "id": "done", "kind": "exit" }
+              ],
+              "edges": [ { "from": "start", "port": "next", "to": "pause" }, { "from": "pause", "port": "next", "to": "old_mail" }, { "from": "old_mail", "port": "next", "to": "done" } ]
+            }
+            """;
+        var v2 = V1.Replace("\"old_mail\"", "\"new_mail\"").Replace("\"welcome\"", "\"case_study\"");
+        var journey = await world.PublishAsync("versions", V1);
+        await world.EnrollAsync(journey, world.Customers[0]);
+        await world.RunAsync();
+        // Version 2 is published while customer 0 waits on version 1.
+        await using (var db = world.Db())
+        {
+            db.JourneyVersions.Add(new JourneyVersion { JourneyId = journey, Version = 2, DefinitionJson = v2, PublishedAt = world.Time.Now });
+            await db.SaveChangesAsync();
+            await db.Journeys.Where(j => j.Id == journey).ExecuteUpdateAsync(u => u.SetProperty(j => j.PublishedVersion, 2));
+        }
+        await world.EnrollAsync(journey, world.Customers[1]);
+        await world.RunAsync();
+        world.Time.Advance(TimeSpan.FromDays(1));
+        await world.RunAsync();
+        var instances = await world.InstancesAsync(journey);
+        Assert.All(instances, i => Assert.Equal(InstanceStatus.Completed, i.Status));
+        Assert.Equal(["old_mail", "new_mail"], (await world.OutboxAsync()).OrderBy(o => o.CustomerId).Select(o => o.NodeId));
+        await using (var db = world.Db())
+        {
+            var versions = new List<int>();
+            foreach (var i in instances) versions.Add(await db.JourneyVersions.Where(v => v.Id == i.JourneyVersionId).Select(v => v.Version).SingleAsync());
+            Assert.Equal([1, 2], versions);
+        }
+    }
 }
