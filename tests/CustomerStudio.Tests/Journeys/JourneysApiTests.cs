@@ -168,10 +168,11 @@ public class JourneysApiTests(StudioAppFixture app) : IClassFixture<StudioAppFix
             outboxBefore = await db.Outbox.CountAsync();
         }
 
+        // A day later: after any quiet-hours hold of the welcome e-mail (21:00–08:00), inside the 3-day wait for it.
         var response = await client.PostAsync($"/api/journeys/{id}/dry-run", Body(new JsonObject
         {
             ["customerId"] = customerId,
-            ["events"] = new JsonArray(new JsonObject { ["type"] = "demo_request", ["after"] = "PT6H" }),
+            ["events"] = new JsonArray(new JsonObject { ["type"] = "demo_request", ["after"] = "P1D" }),
         }));
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var result = await JsonAsync(response);
