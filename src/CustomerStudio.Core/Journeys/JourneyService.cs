@@ -185,8 +185,21 @@ public sealed partial class JourneyService(StudioDbContext db, TimeProvider cloc
         var before = Snapshot(journey);
         journey.Status = status;
         journey.UpdatedAt = Now;
-        AuditLog.Record(db, actor, nameof(Journey), id.ToString(), action, before, Snapshot(journey), Now);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var ended = 0;
+        if (status == JourneyStatus.Archived)
+        {
+            // Archived means over: customers still on the way leave it (exited, nothing more is sent to them).
+            var now = Now;
+            ended = await db.JourneyInstances.Where(i => i.JourneyId == id && (i.Status == InstanceStatus.Running || i.Status == InstanceStatus.Waiting))
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, InstanceStatus.Exited).SetProperty(i => i.EndedAt, now)
+                    .SetProperty(i => i.WakeAt, (DateTime?)null).SetProperty(i => i.AwaitedEvent, (string?)null)
+                    .SetProperty(i => i.Revision, i => i.Revision + 1).SetProperty(i => i.UpdatedAt, now), ct);
+        }
+        AuditLog.Record(db, actor, nameof(Journey), id.ToString(), action, before,
+            status == JourneyStatus.Archived ? new { Journey = Snapshot(journey), InstancesEnded = ended } : Snapshot(journey), Now);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return new JourneyResult(journey, []);
     }
 

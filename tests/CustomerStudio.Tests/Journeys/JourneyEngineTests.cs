@@ -427,4 +427,24 @@ public sealed class JourneyEngineTests
             Assert.Equal([1, 2], versions);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Archiving_a_journey_ends_its_running_and_waiting_instances(DatabaseProvider provider)
+    {
+        await using var world = await JourneyWorld.CreateAsync(provider);
+        var journey = await world.PublishAsync("archive_me", Nurture.Replace("segment_entered\", \"settings\": { \"segment\": \"high_intent\" }", "manual\""));
+        await world.EnrollAsync(journey, world.Customers[0], world.Customers[1]);
+        await world.RunAsync();
+        await world.EnrollAsync(journey, world.Customers[2]);
+        await using (var db = world.Db())
+        {
+            var admin = new Core.Security.Actor("u-admin", "admin@customerstudio.local") { Roles = [Core.Security.StudioRoles.Admin] };
+            var result = await new JourneyService(db, world.Time).ArchiveAsync(journey, admin);
+            Assert.True(result.Ok, string.Join("; ", result.Errors.Select(e => e.Code)));
+        }
+        var instances = await world.InstancesAsync(journey);
+        Assert.All(instances, i => Assert.Equal((InstanceStatus.Exited, world.Time.Now), (i.Status, i.EndedAt)));
+        Assert.Equal(0, await world.RunAsync());
+    }
 }
