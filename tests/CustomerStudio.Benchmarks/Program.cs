@@ -29,6 +29,10 @@ if (args.Length > 0 && args[0] == "imports")
 if (args.Length > 0 && args[0] == "ingest")
     return await CustomerStudio.Benchmarks.Ingestion.IngestCommand.RunAsync(args, cts.Token);
 
+// dotnet run -c Release --project tests/CustomerStudio.Benchmarks -- journeys [--customers 100000] [--runs 3]
+if (args.Length > 0 && args[0] == "journeys")
+    return await CustomerStudio.Benchmarks.Journeys.JourneysCommand.RunAsync(args, cts.Token);
+
 if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] != "memory")
 {
     Console.Error.WriteLine(MemoryOptions.Usage);
