@@ -18,7 +18,7 @@ public sealed class JourneysProfiler : DbCommandInterceptor, IDbTransactionInter
     public static readonly string[] Titles =
     [
         "claim: select due ids", "claim: UPDATE … SET ClaimedBy", "read the claimed instances", "batch reads (settings, journeys, customers)",
-        "node queries inside the walk (template, caps)", "walk in memory (graph, payloads)", "write back each instance (one ExecuteUpdate per instance)",
+        "node queries inside the walk (template, caps)", "walk in memory (graph, payloads)", "write the instances back (one UPDATE per resulting state)",
         "bulk insert step rows + outbox, commit", "other SQL",
     ];
 
