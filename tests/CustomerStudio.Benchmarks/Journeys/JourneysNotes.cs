@@ -41,11 +41,11 @@ public static class JourneysNotes
           timer phase, it costs little. The hand SQL's query has the same plan.
         - **Per-batch fixed costs and the poll loop.** In the timer phase a batch holds only what came due since the
           last one, so the claim, the batch reads and the commit (an fsync of the WAL, `synchronous` FULL) are paid for
-          a few instances. The engine's batch — seven statements, the step-row inserts and a commit, about 1.5 ms on a quiet machine even for
-          2 instances — is longer than the 0.6 ms between two wakes at 1,667 wakes/s, so `JourneyTimerJob` never finds
-          nothing due, never rests, and keeps most of a core busy; the hand SQL's batch of one or two instances takes
-          about 0.3 ms, empties the queue, and sleeps 100 ms. On a busy machine the side needing more CPU per wake falls
-          behind first: that is how the first recorded run missed the target.
+          a few instances. The engine's batch — seven statements, the step-row inserts and a commit, about 1.5 ms on a
+          quiet machine even for 2 instances — is longer than the 0.6 ms between two wakes at 1,667 wakes/s, so
+          `JourneyTimerJob` never finds nothing due, never rests, and keeps most of a core busy; the hand SQL's batch of
+          one or two instances takes about 0.3 ms, empties the queue, and sleeps 100 ms. On a busy machine the side
+          needing more CPU per wake falls behind first: that is how the first recorded run missed the target.
 
         ### Suggestions (not done)
 
