@@ -32,6 +32,9 @@ if (args.Length > 0 && args[0] == "ingest")
 // dotnet run -c Release --project tests/CustomerStudio.Benchmarks -- designer [--nodes 100] [--runs 10]
 if (args.Length > 0 && args[0] == "designer")
     return await CustomerStudio.Benchmarks.Designer.DesignerCommand.RunAsync(args, cts.Token);
+// dotnet run -c Release --project tests/CustomerStudio.Benchmarks -- journeys [--customers 100000] [--runs 3]
+if (args.Length > 0 && args[0] == "journeys")
+    return await CustomerStudio.Benchmarks.Journeys.JourneysCommand.RunAsync(args, cts.Token);
 
 if (args.Length == 0 || args[0] is "-h" or "--help" || args[0] != "memory")
 {

@@ -66,10 +66,11 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
         var token = OutboxDispatcher.ClaimToken();
         var until = now + Lease;
         // The claim re-checks that each instance is still due: another node may have advanced it since it was read.
-        await db.JourneyInstances.Where(i => candidates.Contains(i.Id) && (i.ClaimedUntil == null || i.ClaimedUntil < now)
+        // Id lists go as one collection parameter: EF Core 10 would send one parameter per id, each bound by name.
+        await db.JourneyInstances.Where(i => EF.Parameter(candidates).Contains(i.Id) && (i.ClaimedUntil == null || i.ClaimedUntil < now)
                                              && (i.Status == InstanceStatus.Running || i.Status == InstanceStatus.Waiting) && i.WakeAt <= now)
             .ExecuteUpdateAsync(u => u.SetProperty(i => i.ClaimedBy, token).SetProperty(i => i.ClaimedUntil, until), ct);
-        var instances = await db.JourneyInstances.AsNoTracking().Where(i => candidates.Contains(i.Id) && i.ClaimedBy == token).ToListAsync(ct);
+        var instances = await db.JourneyInstances.AsNoTracking().Where(i => EF.Parameter(candidates).Contains(i.Id) && i.ClaimedBy == token).ToListAsync(ct);
         if (instances.Count == 0) return (0, 0);
         var steps = await RunAsync(db, instances, now, ct);
         if (steps == 0)
@@ -128,7 +129,7 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
         var journeyIds = instances.Select(i => i.JourneyId).Distinct().ToList();
         var codes = await db.Journeys.AsNoTracking().Where(j => journeyIds.Contains(j.Id)).ToDictionaryAsync(j => j.Id, j => j.Code, ct);
         var customerIds = instances.Select(i => i.CustomerId).Distinct().ToList();
-        batch.People = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id))
+        batch.People = await db.Customers.AsNoTracking().Where(c => EF.Parameter(customerIds).Contains(c.Id))
             .Select(c => new Person(c.Id, c.Name, c.Email, c.Phone, c.City, c.Company, c.EmailOptOut, c.SmsOptOut, c.OwnerId, c.LifecycleStage, c.LeadScore, c.MergedIntoId))
             .ToDictionaryAsync(p => p.Id, ct);
 
@@ -140,16 +141,19 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
             var steps = await WalkAsync(batch, instances, codes, ct);
             await db.SaveChangesAsync(ct);
             // Instances are written explicitly (not tracked: the node helpers clear the change tracker), each only if
-            // nobody changed it since it was read — else the whole batch rolls back.
-            foreach (var i in instances)
+            // nobody changed it since it was read — else the whole batch rolls back. Instances leaving the batch in the
+            // same state (most of a batch) are written by one UPDATE, which must write every one of them.
+            foreach (var group in instances.GroupBy(i => new WrittenState(i.Status, i.CurrentNodeId, i.WakeAt, i.AwaitedEvent, i.ResumePort, i.LastError,
+                         i.StateJson, i.EndedAt, i.UpdatedAt, i.Revision, revisions[i.Id])))
             {
-                var revision = revisions[i.Id];
-                var written = await db.JourneyInstances.Where(x => x.Id == i.Id && x.Revision == revision).ExecuteUpdateAsync(u => u
-                    .SetProperty(x => x.Status, i.Status).SetProperty(x => x.CurrentNodeId, i.CurrentNodeId).SetProperty(x => x.WakeAt, i.WakeAt)
-                    .SetProperty(x => x.AwaitedEvent, i.AwaitedEvent).SetProperty(x => x.ResumePort, i.ResumePort).SetProperty(x => x.LastError, i.LastError)
-                    .SetProperty(x => x.StateJson, i.StateJson).SetProperty(x => x.EndedAt, i.EndedAt).SetProperty(x => x.UpdatedAt, i.UpdatedAt)
-                    .SetProperty(x => x.Revision, i.Revision).SetProperty(x => x.ClaimedBy, (string?)null).SetProperty(x => x.ClaimedUntil, (DateTime?)null), ct);
-                if (written == 0) throw new DbUpdateConcurrencyException($"journey instance {i.Id} changed during the run");
+                var w = group.Key;
+                var ids = group.Select(i => i.Id).ToList();
+                var written = await db.JourneyInstances.Where(x => EF.Parameter(ids).Contains(x.Id) && x.Revision == w.ReadRevision).ExecuteUpdateAsync(u => u
+                    .SetProperty(x => x.Status, w.Status).SetProperty(x => x.CurrentNodeId, w.CurrentNodeId).SetProperty(x => x.WakeAt, w.WakeAt)
+                    .SetProperty(x => x.AwaitedEvent, w.AwaitedEvent).SetProperty(x => x.ResumePort, w.ResumePort).SetProperty(x => x.LastError, w.LastError)
+                    .SetProperty(x => x.StateJson, w.StateJson).SetProperty(x => x.EndedAt, w.EndedAt).SetProperty(x => x.UpdatedAt, w.UpdatedAt)
+                    .SetProperty(x => x.Revision, w.Revision).SetProperty(x => x.ClaimedBy, (string?)null).SetProperty(x => x.ClaimedUntil, (DateTime?)null), ct);
+                if (written != ids.Count) throw new DbUpdateConcurrencyException($"{ids.Count - written} of {ids.Count} journey instances changed during the run");
             }
             await ModelBulkInsert.InsertAsync(db, transaction, batch.Log, ct);
             await ModelBulkInsert.InsertAsync(db, transaction, batch.Outbox, ct);
@@ -164,6 +168,10 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
             return 0;
         }
     }
+
+    /// <summary>What the end of a batch writes to an instance, and the revision it was read at.</summary>
+    private readonly record struct WrittenState(InstanceStatus Status, string? CurrentNodeId, DateTime? WakeAt, string? AwaitedEvent, string? ResumePort,
+        string? LastError, string? StateJson, DateTime? EndedAt, DateTime UpdatedAt, int Revision, int ReadRevision);
 
     private async Task<int> WalkAsync(Batch batch, List<JourneyInstance> instances, Dictionary<int, string> codes, CancellationToken ct)
     {
