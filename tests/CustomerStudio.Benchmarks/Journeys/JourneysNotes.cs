@@ -25,6 +25,10 @@ public static class JourneysNotes
            send the ids as one collection parameter (`EF.Parameter(ids)`, read by `json_each` on SQLite), as
            `JourneyEnrollment` already did, instead of one named parameter per id.
 
+        In the profile the engine's cost per instance went from 102 / 89 µs (trigger → wait / wake → exit, first run) to
+        the figures of the table above. The first run's timer figures and later ones are only comparable at similar load: a
+        run on a quiet machine does not show how the engine keeps up at a load of 25.
+
         ### Where the engine still loses time to the hand SQL
 
         - **Enrolment reads the log into memory.** `JourneyTriggers` reads up to 50,000 `entered` rows a sweep, checks
