@@ -14,6 +14,11 @@ public sealed class JourneyRuntimeOptions
     /// <summary>Pause between polls when nothing was due: the timer lag when idle.</summary>
     public int PollMilliseconds { get; set; } = 100;
     public int BatchSize { get; set; } = 500;
+    /// <summary>
+    /// Pause after a batch that found only a trickle of work (under a tenth of a batch): a steady stream of a few due
+    /// items then costs a few batches a second instead of a core spinning on batches of one or two.
+    /// </summary>
+    public int TrickleMilliseconds { get; set; } = 25;
     /// <summary>How long a node's claim on a batch of instances or messages lasts; a dead node's work waits this long.</summary>
     public int LeaseSeconds { get; set; } = 120;
 }
@@ -28,6 +33,9 @@ public abstract class SweepingJob(JourneyRuntimeOptions options, TimeProvider cl
     protected JourneyRuntimeOptions Options => options;
 
     protected abstract Task<int> OnceAsync(CancellationToken ct);
+
+    /// <summary>What a full batch of this job is: a batch much smaller means the queue is drained down to a trickle.</summary>
+    protected virtual int FullBatch => options.BatchSize;
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
@@ -46,6 +54,7 @@ public abstract class SweepingJob(JourneyRuntimeOptions options, TimeProvider cl
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
             }
             if (handled == 0) await Task.Delay(options.PollMilliseconds, ct);
+            else if (handled * 10 < FullBatch && options.TrickleMilliseconds > 0) await Task.Delay(options.TrickleMilliseconds, ct);
         }
     }
 }
@@ -66,6 +75,8 @@ public sealed class OutboxJob(OutboxDispatcher dispatcher, JourneyRuntimeOptions
     public static readonly JobKey Key = new("outbox", "journeys");
 
     protected override Task<int> OnceAsync(CancellationToken ct) => dispatcher.DispatchAsync(200, ct);
+
+    protected override int FullBatch => 200;
 }
 
 /// <summary>Triggers, event waits and event goals: one node at a time (enrolment must happen once).</summary>
