@@ -118,12 +118,21 @@ public sealed class JourneyRuntimeBrowserTests(StudioBrowserFixture studio)
         Assert.Contains("欢迎了解 CustomerStudio", welcome.Subject);
         Assert.Contains(name ?? "", welcome.Subject);
 
-        // The canvas counts: one entered, one waiting for the demo request.
+        // The canvas counts what the database holds: everyone who entered (our customer, and any other demo customer the
+        // recomputed tag brought into the segment), and those waiting for the demo request.
+        await UntilAsync(() => DbAsync(async db => await db.JourneyInstances.AnyAsync(i => i.JourneyId == journeyId && i.CustomerId == customerId
+                                                                               && i.Status == InstanceStatus.Waiting && i.CurrentNodeId == "wait_demo")
+                                            && !await db.JourneyInstances.AnyAsync(i => i.JourneyId == journeyId && i.Status == InstanceStatus.Running)),
+            "our customer's wait, with everyone enrolled at rest");
+        var (enteredCount, waitingCount) = await DbAsync(async db => (
+            await db.JourneyInstances.CountAsync(i => i.JourneyId == journeyId),
+            await db.JourneyInstances.CountAsync(i => i.JourneyId == journeyId && i.Status == InstanceStatus.Waiting && i.CurrentNodeId == "wait_demo")));
+        Assert.True(waitingCount >= 1);
         await page.GotoAsync($"{studio.BaseUrl}/journeys/{journeyId}");
         await StudioBrowserFixture.WaitInteractiveAsync(page);
         var entered = page.Locator("[data-testid=canvas-node][data-node-id='entered'] [data-testid=node-stats]");
-        await Assertions.Expect(entered).ToHaveAttributeAsync("data-entered", "1");
-        await Assertions.Expect(page.Locator("[data-testid=canvas-node][data-node-id='wait_demo'] [data-testid=node-stats]")).ToHaveAttributeAsync("data-waiting", "1");
+        await Assertions.Expect(entered).ToHaveAttributeAsync("data-entered", enteredCount.ToString());
+        await Assertions.Expect(page.Locator("[data-testid=canvas-node][data-node-id='wait_demo'] [data-testid=node-stats]")).ToHaveAttributeAsync("data-waiting", waitingCount.ToString());
         await StudioBrowserFixture.ShotAsync(page, "90-journey-running");
 
         // A second demo request, while the journey waits for it: hot lead, the owner hears about it, the path ends.
@@ -136,8 +145,12 @@ public sealed class JourneyRuntimeBrowserTests(StudioBrowserFixture studio)
                                                                               && (m.Subject ?? "").Contains("申请了演示"))), "the owner's e-mail");
         await page.ReloadAsync();
         await StudioBrowserFixture.WaitInteractiveAsync(page);
-        await Assertions.Expect(page.Locator("[data-testid=canvas-node][data-node-id='tag_hot'] [data-testid=node-stats]")).ToHaveAttributeAsync("data-entered", "1");
-        await Assertions.Expect(page.Locator("[data-testid=canvas-node][data-node-id='wait_demo'] [data-testid=node-stats]")).ToHaveAttributeAsync("data-waiting", "0");
+        // The counts moved: one more passed the hot-lead tag, one fewer waits.
+        var tagged = await DbAsync(db => db.JourneyStepLog.CountAsync(l => l.JourneyId == journeyId && l.NodeId == "tag_hot"));
+        Assert.True(tagged >= 1);
+        await Assertions.Expect(page.Locator("[data-testid=canvas-node][data-node-id='tag_hot'] [data-testid=node-stats]")).ToHaveAttributeAsync("data-entered", tagged.ToString());
+        await Assertions.Expect(page.Locator("[data-testid=canvas-node][data-node-id='wait_demo'] [data-testid=node-stats]"))
+            .ToHaveAttributeAsync("data-waiting", (await DbAsync(db => db.JourneyInstances.CountAsync(i => i.JourneyId == journeyId && i.Status == InstanceStatus.Waiting && i.CurrentNodeId == "wait_demo"))).ToString());
         await StudioBrowserFixture.ShotAsync(page, "91-journey-done");
     }
 }
