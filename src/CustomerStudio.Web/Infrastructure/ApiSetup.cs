@@ -42,6 +42,7 @@ public static class ApiSetup
         app.MapOpenApi().RequireAuthorization();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("CustomerStudio API")).RequireAuthorization();
         app.MapIngestApi();
+        app.MapUnsubscribe();
         // APIs answer with their own status codes and bodies; the HTML status pages are for browsers.
         var api = app.MapGroup("/api").RequireAuthorization().WithMetadata(new Microsoft.AspNetCore.Mvc.SkipStatusCodePagesAttribute());
         api.MapWorkspaceApi();

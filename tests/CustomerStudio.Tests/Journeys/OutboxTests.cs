@@ -196,4 +196,27 @@ public sealed class OutboxTests
         Assert.Equal(0, await db.JourneyInstances.CountAsync());
         Assert.Equal(0, await db.TagAssignments.CountAsync());
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task E_mail_carries_a_signed_unsubscribe_link_when_the_studio_has_a_public_address(DatabaseProvider provider)
+    {
+        await using var world = await JourneyWorld.CreateAsync(provider);
+        await using var smtp = await SmtpSink.StartAsync();
+        var journey = await world.PublishAsync("mail_unsub", MailAndHook.Replace("URL", "http://127.0.0.1:9/"));
+        await world.EnrollAsync(journey, world.Customers[0]);
+        var engine = new JourneyEngine(world.Dbs, world.Time, new ThrowingLogger<JourneyEngine>(),
+            new JourneyRuntimeOptions { PublicBaseUrl = "https://studio.example.com/", UnsubscribeSecret = "k3y" });
+        while ((await engine.AdvanceDueAsync()).Instances > 0) { }
+        var mail = (await world.OutboxAsync()).Single(o => o.Channel == "email");
+        var payload = JsonSerializer.Deserialize<EmailPayload>(mail.PayloadJson, JsonSerializerOptions.Web)!;
+        Assert.Equal($"https://studio.example.com/unsubscribe/{Unsubscribe.Token(world.Customers[0], "k3y")}", payload.UnsubscribeUrl);
+        Assert.Contains("退订", payload.Html);
+        Assert.True(Unsubscribe.TryRead(payload.UnsubscribeUrl![(payload.UnsubscribeUrl!.LastIndexOf('/') + 1)..], "k3y", out var id) && id == world.Customers[0]);
+        Assert.False(Unsubscribe.TryRead(Unsubscribe.Token(world.Customers[0], "other"), "k3y", out _));
+        await using (var db = world.Db())
+            await db.Outbox.Where(o => o.Channel == "webhook").ExecuteDeleteAsync();
+        await Dispatcher(world, smtp).DrainAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal($"<{payload.UnsubscribeUrl}>", smtp.Messages().Single().Headers["List-Unsubscribe"]);
+    }
 }

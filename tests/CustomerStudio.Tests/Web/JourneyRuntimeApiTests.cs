@@ -92,4 +92,20 @@ public class JourneyRuntimeApiTests(StudioAppFixture app) : IClassFixture<Studio
         Assert.True(await DbAsync(db => db.AuditEntries.AnyAsync(a => a.EntityType == "Journey" && a.EntityId == journeyId.ToString() && a.Action == "customer_removed")));
         Assert.Equal(HttpStatusCode.NotFound, (await marketer.GetAsync("/api/journeys/987654/instances")).StatusCode);
     }
+
+    [Fact]
+    public async Task The_unsubscribe_link_works_without_signing_in_and_cannot_be_forged()
+    {
+        var options = app.Factory.Services.GetRequiredService<Core.Journeys.Runtime.JourneyRuntimeOptions>();
+        var customerId = await DbAsync(db => db.Customers.Where(c => !c.EmailOptOut && c.Email != null).OrderByDescending(c => c.Id).Select(c => c.Id).FirstAsync());
+        var anonymous = app.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var token = Core.Journeys.Runtime.Unsubscribe.Token(customerId, options.UnsubscribeSecret);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/unsubscribe/{customerId + 1}.{token.Split('.')[1]}")).StatusCode);
+        Assert.False(await DbAsync(db => db.Customers.Where(c => c.Id == customerId).Select(c => c.EmailOptOut).SingleAsync()));
+        var ok = await anonymous.GetAsync($"/unsubscribe/{token}");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Contains("已退订", await ok.Content.ReadAsStringAsync());
+        Assert.True(await DbAsync(db => db.Customers.Where(c => c.Id == customerId).Select(c => c.EmailOptOut).SingleAsync()));
+        Assert.True(await DbAsync(db => db.AuditEntries.AnyAsync(a => a.EntityType == "Customer" && a.EntityId == customerId.ToString() && a.Action == "unsubscribed")));
+    }
 }

@@ -546,7 +546,11 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
                     Fail(w, $"{node.Id}: e-mail template '{node.SettingsAs<SendEmailSettings>().Template}' does not exist");
                     continue;
                 }
-                Enqueue(batch, w, node, channel, new EmailPayload(address!, person.Name, Fill(template.Subject, person, html: false), Fill(template.BodyHtml, person, html: true)));
+                var unsubscribe = Unsubscribe.Url(options?.PublicBaseUrl, person.Id, options?.UnsubscribeSecret ?? "");
+                var html = Fill(template.BodyHtml, person, html: true);
+                if (unsubscribe is not null)
+                    html += $"<p style=\"font-size:12px;color:#888\">不想再收到此类邮件？<a href=\"{WebUtility.HtmlEncode(unsubscribe)}\">退订</a> · Unsubscribe</p>";
+                Enqueue(batch, w, node, channel, new EmailPayload(address!, person.Name, Fill(template.Subject, person, html: false), html, UnsubscribeUrl: unsubscribe));
             }
             else
                 Enqueue(batch, w, node, channel, new SmsPayload(address!, Fill(node.SettingsAs<SendSmsSettings>().Text, person, html: false)));

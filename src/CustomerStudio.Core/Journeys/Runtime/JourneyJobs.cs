@@ -19,6 +19,13 @@ public sealed class JourneyRuntimeOptions
     /// items then costs a few batches a second instead of a core spinning on batches of one or two.
     /// </summary>
     public int TrickleMilliseconds { get; set; } = 25;
+    /// <summary>
+    /// Where customers reach the studio from their mail (e.g. https://studio.example.com): journey e-mails then carry an
+    /// unsubscribe link and a List-Unsubscribe header. Without it there is no link (opt-outs are still respected).
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+    /// <summary>The key unsubscribe links are signed with (set from <c>Journeys:Webhooks:Secret</c>).</summary>
+    public string UnsubscribeSecret { get; set; } = "";
     /// <summary>How long a node's claim on a batch of instances or messages lasts; a dead node's work waits this long.</summary>
     public int LeaseSeconds { get; set; } = 120;
 }
@@ -104,6 +111,7 @@ public static class JourneyRuntimeServices
     public static IServiceCollection AddJourneyRuntime(this IServiceCollection services, JourneyRuntimeOptions options, EmailOptions email,
         SmsOptions sms, WebhookOptions webhooks, string dataDirectory)
     {
+        if (string.IsNullOrEmpty(options.UnsubscribeSecret)) options.UnsubscribeSecret = webhooks.Secret;
         services.AddSingleton(options);
         services.AddSingleton(email);
         services.AddSingleton(sms);

@@ -35,7 +35,7 @@ public static class OutboxChannelNames
 }
 
 /// <summary>An e-mail as the outbox stores it: rendered when the journey step ran, so delivery needs nothing else.</summary>
-public sealed record EmailPayload(string To, string? ToName, string Subject, string Html, string? Text = null);
+public sealed record EmailPayload(string To, string? ToName, string Subject, string Html, string? Text = null, string? UnsubscribeUrl = null);
 
 /// <summary>A text message to one mobile number (E.164).</summary>
 public sealed record SmsPayload(string To, string Text);
@@ -158,6 +158,7 @@ public sealed class EmailChannel(EmailOptions options, string dataDirectory) : I
         mail.From.Add(MailboxAddress.Parse(options.From));
         mail.To.Add(new MailboxAddress(payload.ToName ?? "", payload.To));
         mail.Headers.Add("X-CustomerStudio-Key", m.IdempotencyKey);
+        if (payload.UnsubscribeUrl is { } unsubscribe) mail.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
         mail.Body = new BodyBuilder { HtmlBody = payload.Html, TextBody = payload.Text }.ToMessageBody();
         return mail;
     }

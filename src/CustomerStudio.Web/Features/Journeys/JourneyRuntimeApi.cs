@@ -99,6 +99,33 @@ public static class JourneyRuntimeApi
             .WithSummary("Parked messages go back in the queue.");
     }
 
+    /// <summary>
+    /// The unsubscribe link of journey e-mails: anonymous by nature (the customer is not a studio user), trusted only
+    /// through its signature; the customer's e-mail opt-out is set and audited, and the page says so in both languages.
+    /// </summary>
+    public static void MapUnsubscribe(this WebApplication app) =>
+        app.MapGet("/unsubscribe/{token}", async (string token, JourneyRuntimeOptions options, StudioDbContext db, TimeProvider clock, CancellationToken ct) =>
+            {
+                if (!Unsubscribe.TryRead(token, options.UnsubscribeSecret, out var customerId)
+                    || await db.Customers.FirstOrDefaultAsync(c => c.Id == customerId, ct) is not { } customer)
+                    return Results.Content(Page("链接无效 · Invalid link", "这个退订链接无效或已过期。This unsubscribe link is not valid."), "text/html; charset=utf-8", statusCode: 404);
+                if (!customer.EmailOptOut)
+                {
+                    var now = clock.GetUtcNow().UtcDateTime;
+                    customer.EmailOptOut = true;
+                    customer.UpdatedAt = now;
+                    Core.Security.AuditLog.Record(db, new Core.Security.Actor(null, "unsubscribe link"), nameof(Core.Customers.Customer),
+                        customerId.ToString(System.Globalization.CultureInfo.InvariantCulture), "unsubscribed", new { EmailOptOut = false }, new { EmailOptOut = true }, now);
+                    await db.SaveChangesAsync(ct);
+                }
+                return Results.Content(Page("已退订 · Unsubscribed", "您将不再收到我们的营销邮件。You will no longer receive our marketing e-mail."), "text/html; charset=utf-8");
+            })
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+
+    private static string Page(string title, string text) =>
+        $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body style=\"font-family:sans-serif;margin:4em auto;max-width:32em\"><h1>{title}</h1><p>{text}</p></body></html>";
+
     private static IResult Unknown(int id) => Fail(404, new ConditionError("id", "UnknownJourney", id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     private static IResult Fail(int status, params ConditionError[] errors)
