@@ -120,14 +120,10 @@ public sealed class JourneyDryRun(StudioDbContext db, TimeProvider clock)
                         Add(node, port, (email ? customer.EmailOptOut : customer.SmsOptOut) ? "skipped: unsubscribed" : "skipped: no " + (email ? "e-mail address" : "mobile number"));
                         break;
                     }
-                    var quiet = definition.Messages.QuietHours is { } q
-                        ? JourneyTime.QuietUntil(t, JourneyTime.TimeOfDay(q.Start), JourneyTime.TimeOfDay(q.End), zone)
-                        : definition.Messages.UseWorkspaceLimits && settings.QuietHoursStart is { } qs && settings.QuietHoursEnd is { } qe
-                            ? JourneyTime.QuietUntil(t, new TimeOnly(qs % 24, 0), new TimeOnly(qe % 24, 0), zone) : null;
+                    var quiet = MessageRules.QuietUntil(definition, settings, t, zone);
                     if (quiet is { } quietEnd) { t = quietEnd; notes.Add($"{node.Id}: held until the quiet hours end"); }
                     var channel = email ? OutboxChannelNames.Email : OutboxChannelNames.Sms;
-                    if (definition.Messages.FrequencyCaps.Any(c => sent.Count(s => s.At >= t - JourneyTime.Duration(c.Per)
-                            && (c.Channel == MessageChannel.Any || s.Channel == (c.Channel == MessageChannel.Email ? OutboxChannelNames.Email : OutboxChannelNames.Sms))) >= c.Max))
+                    if (MessageRules.Capped(definition, settings, sent, t))
                     {
                         Add(node, port, "skipped: frequency cap");
                         break;

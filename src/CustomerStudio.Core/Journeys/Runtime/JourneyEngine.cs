@@ -479,28 +479,10 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
         batch.Sent = rows.GroupBy(r => r.Item1).ToDictionary(g => g.Key, g => g.Select(r => (r.Item2, r.Item3)).ToList());
     }
 
-    private static bool Capped(Batch batch, Walk walk, string channel)
-    {
-        var sent = batch.Sent.GetValueOrDefault(walk.Instance.CustomerId) ?? [];
-        foreach (var cap in walk.Definition.Messages.FrequencyCaps)
-        {
-            var since = batch.Now - JourneyTime.Duration(cap.Per);
-            var wanted = cap.Channel switch { MessageChannel.Email => OutboxChannelNames.Email, MessageChannel.Sms => OutboxChannelNames.Sms, _ => null };
-            if (sent.Count(s => s.At >= since && (wanted is null || s.Channel == wanted)) >= cap.Max) return true;
-        }
-        if (walk.Definition.Messages.UseWorkspaceLimits && batch.Settings.DailyMessageCap is { } daily
-            && sent.Count(s => s.At >= batch.Now.AddDays(-1)) >= daily) return true;
-        return false;
-    }
+    private static bool Capped(Batch batch, Walk walk) =>
+        MessageRules.Capped(walk.Definition, batch.Settings, batch.Sent.GetValueOrDefault(walk.Instance.CustomerId) ?? [], batch.Now);
 
-    private static DateTime? QuietUntil(Batch batch, Walk walk)
-    {
-        if (walk.Definition.Messages.QuietHours is { } quiet)
-            return JourneyTime.QuietUntil(batch.Now, JourneyTime.TimeOfDay(quiet.Start), JourneyTime.TimeOfDay(quiet.End), batch.Zone);
-        if (walk.Definition.Messages.UseWorkspaceLimits && batch.Settings.QuietHoursStart is { } start && batch.Settings.QuietHoursEnd is { } end)
-            return JourneyTime.QuietUntil(batch.Now, new TimeOnly(start % 24, 0), new TimeOnly(end % 24, 0), batch.Zone);
-        return null;
-    }
+    private static DateTime? QuietUntil(Batch batch, Walk walk) => MessageRules.QuietUntil(walk.Definition, batch.Settings, batch.Now, batch.Zone);
 
     private async Task SendAsync(Batch batch, JourneyNode node, List<Walk> walks, CancellationToken ct)
     {
@@ -534,7 +516,7 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
                 Wait(w, node, quietEnd);
                 continue;
             }
-            if (Capped(batch, w, channel))
+            if (Capped(batch, w))
             {
                 Leave(batch, w, node, JourneyPorts.Next, "skipped: frequency cap");
                 continue;

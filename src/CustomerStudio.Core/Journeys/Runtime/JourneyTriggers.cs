@@ -254,23 +254,33 @@ public sealed class JourneyTriggers(IDbContextFactory<StudioDbContext> dbs, Time
             resumed++;
         }
 
-        // Goals reached by an event: the instance exits, converted.
+        // Goals reached by an event: the instance exits, converted. Only versions whose goal is one of the arrived event
+        // types are looked at, so a stream of ordinary events costs no instance query.
         var converted = 0;
-        var goals = new Dictionary<int, JourneyNode?>();
+        var goals = new Dictionary<int, JourneyNode>();
+        foreach (var versionId in await (from v in db.JourneyVersions.AsNoTracking()
+                                         join j in db.Journeys on v.JourneyId equals j.Id
+                                         where j.Status == JourneyStatus.Published || j.Status == JourneyStatus.Paused
+                                         select v.Id).ToListAsync(ct))
+        {
+            var definition = await JourneyEngine.DefinitionAsync(db, versionId, ct);
+            if (definition.Nodes.FirstOrDefault(n => n.Kind == JourneyNodeKind.Goal && n.SettingsAs<GoalSettings>().Event is { } e && types.Contains(e)) is { } goal)
+                goals[versionId] = goal;
+        }
         var active = new List<JourneyInstance>();
-        foreach (var chunk in customers.Chunk(10_000))
-            active.AddRange(await db.JourneyInstances.Where(i => (i.Status == InstanceStatus.Waiting || i.Status == InstanceStatus.Running)
-                                                                 && EF.Parameter(chunk).Contains(i.CustomerId)).ToListAsync(ct));
+        if (goals.Count > 0)
+        {
+            var versions = goals.Keys.ToList();
+            foreach (var chunk in customers.Chunk(10_000))
+                active.AddRange(await db.JourneyInstances.Where(i => (i.Status == InstanceStatus.Waiting || i.Status == InstanceStatus.Running)
+                                                                     && versions.Contains(i.JourneyVersionId) && EF.Parameter(chunk).Contains(i.CustomerId)).ToListAsync(ct));
+        }
+        var arrived = events.ToLookup(e => (e.CustomerId, e.Type), e => e.ReceivedAt);
         foreach (var instance in active)
         {
-            if (!goals.TryGetValue(instance.JourneyVersionId, out var goal))
-            {
-                var definition = await JourneyEngine.DefinitionAsync(db, instance.JourneyVersionId, ct);
-                goals[instance.JourneyVersionId] = goal = definition.Nodes.FirstOrDefault(n => n.Kind == JourneyNodeKind.Goal && n.SettingsAs<GoalSettings>().Event is not null);
-            }
-            if (goal is null) continue;
-            var type = goal.SettingsAs<GoalSettings>().Event;
-            if (!events.Any(e => e.CustomerId == instance.CustomerId && e.Type == type && e.ReceivedAt >= instance.StartedAt)) continue;
+            var goal = goals[instance.JourneyVersionId];
+            var type = goal.SettingsAs<GoalSettings>().Event!;
+            if (!arrived[(instance.CustomerId, type)].Any(at => at >= instance.StartedAt)) continue;
             instance.Status = InstanceStatus.Converted;
             instance.EndedAt = now;
             instance.WakeAt = null;
