@@ -152,5 +152,18 @@ public sealed class JourneyRuntimeBrowserTests(StudioBrowserFixture studio)
         await Assertions.Expect(page.Locator("[data-testid=canvas-node][data-node-id='wait_demo'] [data-testid=node-stats]"))
             .ToHaveAttributeAsync("data-waiting", (await DbAsync(db => db.JourneyInstances.CountAsync(i => i.JourneyId == journeyId && i.Status == InstanceStatus.Waiting && i.CurrentNodeId == "wait_demo"))).ToString());
         await StudioBrowserFixture.ShotAsync(page, "91-journey-done");
+
+        // The customer unsubscribes through the welcome e-mail's link, without an account: the link asks, the button does it.
+        var link = welcome.Headers["List-Unsubscribe"]?.Trim('<', '>');
+        Assert.NotNull(link);
+        Assert.Contains($"<a href=\"{link}\"", welcome.HtmlBody);
+        Assert.Equal("List-Unsubscribe=One-Click", welcome.Headers["List-Unsubscribe-Post"]);
+        var customerPage = await studio.NewPageAsync();
+        await customerPage.GotoAsync(link!);
+        Assert.False(await DbAsync(db => db.Customers.Where(c => c.Id == customerId).Select(c => c.EmailOptOut).SingleAsync()));
+        await customerPage.ClickAsync("[data-testid=unsubscribe-confirm]");
+        await Assertions.Expect(customerPage.Locator("[data-testid=unsubscribe-title]")).ToContainTextAsync("已退订");
+        Assert.True(await DbAsync(db => db.Customers.Where(c => c.Id == customerId).Select(c => c.EmailOptOut).SingleAsync()));
+        await StudioBrowserFixture.ShotAsync(customerPage, "92-unsubscribed");
     }
 }

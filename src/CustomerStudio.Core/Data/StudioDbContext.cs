@@ -7,6 +7,7 @@ using CustomerStudio.Core.Segments;
 using CustomerStudio.Core.Tags;
 using CustomerStudio.Core.Templates;
 using CustomerStudio.Core.Workspace;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -14,8 +15,10 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerStudio.Core.Data;
 
 public class StudioDbContext(DbContextOptions<StudioDbContext> options)
-    : IdentityDbContext<StudioUser, IdentityRole, string>(options)
+    : IdentityDbContext<StudioUser, IdentityRole, string>(options), IDataProtectionKeyContext
 {
+    /// <summary>The web nodes' shared key ring (sign-in cookies, antiforgery): every node of a deployment reads the same keys.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<CustomerIdentity> CustomerIdentities => Set<CustomerIdentity>();
     public DbSet<CustomFieldDefinition> CustomFields => Set<CustomFieldDefinition>();

@@ -1,5 +1,6 @@
 using CustomerStudio.Core.Data;
 using CustomerStudio.Core.Demo;
+using CustomerStudio.Core.Journeys.Runtime;
 using CustomerStudio.Web.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -57,6 +58,7 @@ internal sealed class StudioStartup(
     public Task StartedAsync(CancellationToken ct)
     {
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        DefaultPublicBaseUrl(addresses);
         var admin = configuration[$"{AdminBootstrapOptions.Section}:Email"] ?? new AdminBootstrapOptions().Email;
         Console.WriteLine();
         Console.WriteLine($"  CustomerStudio is running at {string.Join(", ", addresses)}");
@@ -72,6 +74,21 @@ internal sealed class StudioStartup(
         }
         Console.WriteLine();
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Without <c>Journeys:PublicBaseUrl</c> the one-command studio links unsubscribes to where it listens (loopback
+    /// addresses become localhost), so the demo's e-mails carry a working link; a deployment sets its public address.
+    /// </summary>
+    private void DefaultPublicBaseUrl(ICollection<string> addresses)
+    {
+        var journeys = services.GetService<JourneyRuntimeOptions>();
+        if (journeys is null || !string.IsNullOrWhiteSpace(journeys.PublicBaseUrl) || addresses.Count == 0) return;
+        var address = addresses.FirstOrDefault(a => a.StartsWith("https:", StringComparison.OrdinalIgnoreCase)) ?? addresses.First();
+        if (!Uri.TryCreate(address.Replace("://+", "://localhost").Replace("://*", "://localhost"), UriKind.Absolute, out var uri)) return;
+        var host = uri.Host is "0.0.0.0" or "[::]" or "::" or "127.0.0.1" or "[::1]" ? "localhost" : uri.Host;
+        journeys.PublicBaseUrl = new UriBuilder(uri.Scheme, host, uri.Port).Uri.ToString().TrimEnd('/');
+        log.LogWarning("Journeys:PublicBaseUrl is not set: unsubscribe links in journey e-mails point to {Url}; set it to the studio's public address", journeys.PublicBaseUrl);
     }
 
     public Task StartAsync(CancellationToken ct) => Task.CompletedTask;

@@ -1,6 +1,7 @@
 using CustomerStudio.Core.Data;
 using CustomerStudio.Core.Security;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 namespace CustomerStudio.Web.Security;
@@ -48,6 +49,12 @@ public static class SecuritySetup
             .AddEntityFrameworkStores<StudioDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+
+        // One key ring for every web node, kept in the studio's database: sign-ins and forms survive restarts and
+        // work behind a load balancer (the default, ~/.aspnet on each machine, does neither).
+        services.AddDataProtection()
+            .SetApplicationName("CustomerStudio")
+            .PersistKeysToDbContext<StudioDbContext>();
 
         services.AddAuthorization(Policies.Add);
         services.AddScoped<PersonalDataMask>();

@@ -15,7 +15,19 @@ public sealed partial class StudioAppFactory : WebApplicationFactory<Program>
     public const string Marketer = "marketer@customerstudio.local";
     public const string Sales = "sales@customerstudio.local";
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("cs-web-").FullName;
+    private readonly string _dir;
+    private readonly bool _ownsDir;
+
+    public StudioAppFactory() : this(null) { }
+
+    /// <summary>A studio on the data folder <paramref name="dataDirectory"/> (another node of the same workspace), or its own.</summary>
+    public StudioAppFactory(string? dataDirectory)
+    {
+        _ownsDir = dataDirectory is null;
+        _dir = dataDirectory ?? Directory.CreateTempSubdirectory("cs-web-").FullName;
+    }
+
+    public string DataDirectory => _dir;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -61,6 +73,7 @@ public sealed partial class StudioAppFactory : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
+        if (_ownsDir)
+            try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 }

@@ -377,6 +377,13 @@ public class JourneyDesignerTests : BunitTestBase, IClassFixture<DesignerDatabas
             Assert.DoesNotContain("on-path", Node(cut, "is_b2b").GetAttribute("class"));
             Assert.Contains(cut.FindAll("[data-testid=canvas-edge].on-path"), e => e.GetAttribute("data-from") == "wait_demo" && e.GetAttribute("data-port") == "event");
         }, Wait);
+        // Each step says what happened in the marketer's language.
+        var steps = cut.FindAll("[data-testid=dry-run-step]");
+        Assert.Contains("进入旅程", steps[0].TextContent);
+        Assert.Contains("将发送邮件", steps[1].TextContent);
+        Assert.Contains("收到事件 demo_request", steps[2].TextContent);
+        Assert.Contains("将添加标签 hot_lead", steps[3].TextContent);
+        Assert.DoesNotContain("would", string.Concat(steps.Select(x => x.TextContent)));
         // What would be sent, with the marketer seeing the address masked; nothing went to the outbox.
         var wouldSend = cut.Find("[data-testid=dry-run-step][data-node=welcome] [data-testid=dry-run-would-send]").TextContent;
         Assert.Contains("c***@example.com", wouldSend);

@@ -218,5 +218,6 @@ public sealed class OutboxTests
             await db.Outbox.Where(o => o.Channel == "webhook").ExecuteDeleteAsync();
         await Dispatcher(world, smtp).DrainAsync(TimeSpan.FromSeconds(20));
         Assert.Equal($"<{payload.UnsubscribeUrl}>", smtp.Messages().Single().Headers["List-Unsubscribe"]);
+        Assert.Equal("List-Unsubscribe=One-Click", smtp.Messages().Single().Headers["List-Unsubscribe-Post"]);
     }
 }

@@ -94,7 +94,7 @@ public class JourneyRuntimeApiTests(StudioAppFixture app) : IClassFixture<Studio
     }
 
     [Fact]
-    public async Task The_unsubscribe_link_works_without_signing_in_and_cannot_be_forged()
+    public async Task The_unsubscribe_link_asks_then_unsubscribes_without_signing_in_and_cannot_be_forged()
     {
         var options = app.Factory.Services.GetRequiredService<Core.Journeys.Runtime.JourneyRuntimeOptions>();
         var customerId = await DbAsync(db => db.Customers.Where(c => !c.EmailOptOut && c.Email != null).OrderByDescending(c => c.Id).Select(c => c.Id).FirstAsync());
@@ -102,9 +102,18 @@ public class JourneyRuntimeApiTests(StudioAppFixture app) : IClassFixture<Studio
         var token = Core.Journeys.Runtime.Unsubscribe.Token(customerId, options.UnsubscribeSecret);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/unsubscribe/{customerId + 1}.{token.Split('.')[1]}")).StatusCode);
         Assert.False(await DbAsync(db => db.Customers.Where(c => c.Id == customerId).Select(c => c.EmailOptOut).SingleAsync()));
-        var ok = await anonymous.GetAsync($"/unsubscribe/{token}");
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync($"/unsubscribe/{customerId + 1}.{token.Split('.')[1]}", null)).StatusCode);
+        // Opening the link (as a mail scanner would) only asks.
+        var asked = await anonymous.GetAsync($"/unsubscribe/{token}");
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        Assert.Contains("unsubscribe-confirm", await asked.Content.ReadAsStringAsync());
+        Assert.False(await DbAsync(db => db.Customers.Where(c => c.Id == customerId).Select(c => c.EmailOptOut).SingleAsync()));
+        // A mail client's one-click unsubscribe (RFC 8058) posts without any session or antiforgery token.
+        var ok = await anonymous.PostAsync($"/unsubscribe/{token}",
+            new FormUrlEncodedContent([new KeyValuePair<string, string>("List-Unsubscribe", "One-Click")]));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Contains("已退订", await ok.Content.ReadAsStringAsync());
+        Assert.Contains("已退订", await (await anonymous.GetAsync($"/unsubscribe/{token}")).Content.ReadAsStringAsync());
         Assert.True(await DbAsync(db => db.Customers.Where(c => c.Id == customerId).Select(c => c.EmailOptOut).SingleAsync()));
         Assert.True(await DbAsync(db => db.AuditEntries.AnyAsync(a => a.EntityType == "Customer" && a.EntityId == customerId.ToString() && a.Action == "unsubscribed")));
     }

@@ -35,7 +35,7 @@ public sealed class JourneyDryRun(StudioDbContext db, TimeProvider clock)
         var steps = new List<DryRunStep>();
         var notes = new List<string>();
         var customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(c => c.Id == customerId, ct);
-        if (customer is null) return new DryRunResult("failed", steps, [$"customer {customerId} does not exist"]);
+        if (customer is null) return new DryRunResult("failed", steps, [S("NoCustomer", customerId)]);
         var settings = await db.WorkspaceSettings.AsNoTracking().FirstOrDefaultAsync(ct) ?? new WorkspaceSettings();
         var zone = WorkspaceTimeZone.Resolve(settings.TimeZone);
         var start = options.Start ?? clock.GetUtcNow().UtcDateTime;
@@ -48,9 +48,9 @@ public sealed class JourneyDryRun(StudioDbContext db, TimeProvider clock)
         var goalCondition = goal?.SettingsAs<GoalSettings>().Condition;
 
         var node = definition.Triggers.FirstOrDefault();
-        if (node is null) return new DryRunResult("failed", steps, ["the journey has no trigger"]);
-        if (options.Events is { Count: > 0 }) notes.Add("simulated events carry no properties: property filters are not checked");
-        notes.Add("conditions read the customer's data as it is now, evaluated at each simulated moment");
+        if (node is null) return new DryRunResult("failed", steps, [S("NoTrigger")]);
+        if (options.Events is { Count: > 0 }) notes.Add(S("EventsNoProperties"));
+        notes.Add(S("ConditionsNow"));
 
         void Add(JourneyNode n, string? port, string summary, object? wouldSend = null) =>
             steps.Add(new DryRunStep(n.Id, JourneyNodeKinds.CodeOf(n.Kind), port, t, summary,
@@ -62,12 +62,12 @@ public sealed class JourneyDryRun(StudioDbContext db, TimeProvider clock)
             if (goalEvent is not null && events.Any(e => e.Type == goalEvent && e.At > from && e.At <= to))
             {
                 t = events.First(e => e.Type == goalEvent && e.At > from && e.At <= to).At;
-                Add(goal, null, $"goal: {goalEvent}");
+                Add(goal, null, S("GoalEvent", goalEvent));
                 return true;
             }
             if (goalCondition is not null && (await JourneyEngine.MatchAsync(db, goalCondition, [customerId], to, ct)).Count > 0)
             {
-                Add(goal, null, "goal condition met");
+                Add(goal, null, S("GoalCondition"));
                 return true;
             }
             return false;
@@ -82,50 +82,50 @@ public sealed class JourneyDryRun(StudioDbContext db, TimeProvider clock)
             {
                 case JourneyNodeKind.SegmentEntered or JourneyNodeKind.TagAdded or JourneyNodeKind.TagRemoved or JourneyNodeKind.EventReceived
                     or JourneyNodeKind.DateBased or JourneyNodeKind.ScheduledBroadcast or JourneyNodeKind.Manual:
-                    Add(node, port, "enters the journey");
+                    Add(node, port, S("Enters"));
                     break;
                 case JourneyNodeKind.Join:
-                    Add(node, port, "paths join");
+                    Add(node, port, S("Join"));
                     break;
                 case JourneyNodeKind.Wait:
                     t += JourneyTime.Duration(node.SettingsAs<WaitSettings>().Duration);
-                    Add(node, port, $"waits {node.SettingsAs<WaitSettings>().Duration}");
+                    Add(node, port, S("Waits", Span(JourneyTime.Duration(node.SettingsAs<WaitSettings>().Duration))));
                     break;
                 case JourneyNodeKind.WaitUntil:
                     var until = node.SettingsAs<WaitUntilSettings>();
                     t = JourneyTime.NextLocal(t, JourneyTime.TimeOfDay(until.Time), until.Weekdays, zone);
-                    Add(node, port, $"waits until {until.Time}");
+                    Add(node, port, S("WaitsUntil", until.Time));
                     break;
                 case JourneyNodeKind.WaitForEvent:
                     var awaited = node.SettingsAs<WaitForEventSettings>();
                     var deadline = t + JourneyTime.Duration(awaited.Timeout);
                     var hit = events.FirstOrDefault(e => e.Type == awaited.Event && e.At > t && e.At <= deadline);
-                    if (hit.Type is not null) { t = hit.At; port = JourneyPorts.Event; Add(node, port, $"{awaited.Event} arrives"); }
-                    else { t = deadline; port = JourneyPorts.Timeout; Add(node, port, $"no {awaited.Event} within {awaited.Timeout}"); }
+                    if (hit.Type is not null) { t = hit.At; port = JourneyPorts.Event; Add(node, port, S("EventArrives", awaited.Event)); }
+                    else { t = deadline; port = JourneyPorts.Timeout; Add(node, port, S("EventTimeout", awaited.Event, Span(JourneyTime.Duration(awaited.Timeout)))); }
                     break;
                 case JourneyNodeKind.Condition:
                     var yes = (await JourneyEngine.MatchAsync(db, node.SettingsAs<ConditionSettings>().Condition, [customerId], t, ct)).Count > 0;
                     port = yes ? JourneyPorts.Yes : JourneyPorts.No;
-                    Add(node, port, yes ? "condition holds" : "condition does not hold");
+                    Add(node, port, S(yes ? "ConditionHolds" : "ConditionFails"));
                     break;
                 case JourneyNodeKind.AbSplit:
                     port = JourneyTime.Variant(customerId, node.Id, node.SettingsAs<AbSplitSettings>().Variants);
-                    Add(node, port, $"variant {port}");
+                    Add(node, port, S("Variant", port));
                     break;
                 case JourneyNodeKind.SendEmail or JourneyNodeKind.SendSms:
                     var email = node.Kind == JourneyNodeKind.SendEmail;
                     var address = email ? customer.Email : customer.Phone;
                     if ((email ? customer.EmailOptOut : customer.SmsOptOut) || string.IsNullOrWhiteSpace(address))
                     {
-                        Add(node, port, (email ? customer.EmailOptOut : customer.SmsOptOut) ? "skipped: unsubscribed" : "skipped: no " + (email ? "e-mail address" : "mobile number"));
+                        Add(node, port, S((email ? customer.EmailOptOut : customer.SmsOptOut) ? "SkippedUnsubscribed" : email ? "SkippedNoEmail" : "SkippedNoMobile"));
                         break;
                     }
                     var quiet = MessageRules.QuietUntil(definition, settings, t, zone);
-                    if (quiet is { } quietEnd) { t = quietEnd; notes.Add($"{node.Id}: held until the quiet hours end"); }
+                    if (quiet is { } quietEnd) { t = quietEnd; notes.Add(S("QuietHeld", node.Id)); }
                     var channel = email ? OutboxChannelNames.Email : OutboxChannelNames.Sms;
                     if (MessageRules.Capped(definition, settings, sent, t))
                     {
-                        Add(node, port, "skipped: frequency cap");
+                        Add(node, port, S("SkippedCap"));
                         break;
                     }
                     if (email)
@@ -133,63 +133,83 @@ public sealed class JourneyDryRun(StudioDbContext db, TimeProvider clock)
                         var code = node.SettingsAs<SendEmailSettings>().Template;
                         var templates = await db.EmailTemplates.AsNoTracking().Where(x => x.Code == code).ToListAsync(ct);
                         var template = templates.FirstOrDefault(x => x.Language == settings.DefaultCulture) ?? templates.FirstOrDefault();
-                        if (template is null) return new DryRunResult("failed", steps, [.. notes, $"{node.Id}: e-mail template '{code}' does not exist"]);
-                        Add(node, port, $"would send e-mail '{template.Name}' to {address}",
+                        if (template is null) return new DryRunResult("failed", steps, [.. notes, S("NoTemplate", node.Id, code)]);
+                        Add(node, port, S("WouldEmail", template.Name, address),
                             new EmailPayload(address!, customer.Name, Fill(template.Subject, customer, false), Fill(template.BodyHtml, customer, true)));
                     }
                     else
-                        Add(node, port, $"would send a text to {address}", new SmsPayload(address!, Fill(node.SettingsAs<SendSmsSettings>().Text, customer, false)));
+                        Add(node, port, S("WouldSms", address), new SmsPayload(address!, Fill(node.SettingsAs<SendSmsSettings>().Text, customer, false)));
                     sent.Add((channel, t));
                     break;
                 case JourneyNodeKind.Webhook:
                     var hook = node.SettingsAs<WebhookSettings>();
-                    Add(node, port, $"would call {hook.Method.ToString().ToUpperInvariant()} {hook.Url}", new { url = hook.Url, method = hook.Method.ToString().ToUpperInvariant(), payload = hook.Payload });
+                    Add(node, port, S("WouldCall", hook.Method.ToString().ToUpperInvariant(), hook.Url), new { url = hook.Url, method = hook.Method.ToString().ToUpperInvariant(), payload = hook.Payload });
                     break;
                 case JourneyNodeKind.AddTag:
-                    Add(node, port, $"would add tag {node.SettingsAs<TagActionSettings>().Tag}{Value(node.SettingsAs<TagActionSettings>().Value)}");
+                    Add(node, port, S("WouldAddTag", node.SettingsAs<TagActionSettings>().Tag + Value(node.SettingsAs<TagActionSettings>().Value)));
                     break;
                 case JourneyNodeKind.RemoveTag:
-                    Add(node, port, $"would remove tag {node.SettingsAs<TagActionSettings>().Tag}{Value(node.SettingsAs<TagActionSettings>().Value)}");
+                    Add(node, port, S("WouldRemoveTag", node.SettingsAs<TagActionSettings>().Tag + Value(node.SettingsAs<TagActionSettings>().Value)));
                     break;
                 case JourneyNodeKind.SetAttribute:
-                    Add(node, port, $"would set {node.SettingsAs<SetAttributeSettings>().Field} = {node.SettingsAs<SetAttributeSettings>().Value?.ToJsonString()}");
+                    Add(node, port, S("WouldSet", node.SettingsAs<SetAttributeSettings>().Field, node.SettingsAs<SetAttributeSettings>().Value?.ToJsonString()));
                     break;
                 case JourneyNodeKind.AdjustLeadScore:
                     var points = node.SettingsAs<AdjustLeadScoreSettings>().Points;
-                    Add(node, port, $"would change the lead score by {points:+0;-0} (to {Math.Max(0, customer.LeadScore + points)})");
+                    Add(node, port, S("WouldScore", points.ToString("+0;-0", CultureInfo.InvariantCulture), Math.Max(0, customer.LeadScore + points)));
                     break;
                 case JourneyNodeKind.SetLifecycleStage:
-                    Add(node, port, $"would move the stage {customer.LifecycleStage} → {node.SettingsAs<SetLifecycleStageSettings>().Stage}");
+                    Add(node, port, S("WouldStage", customer.LifecycleStage, node.SettingsAs<SetLifecycleStageSettings>().Stage));
                     break;
                 case JourneyNodeKind.CreateTask:
-                    Add(node, port, $"would create the task '{Fill(node.SettingsAs<CreateTaskSettings>().Title, customer, false)}' for the owner");
+                    Add(node, port, S("WouldTask", Fill(node.SettingsAs<CreateTaskSettings>().Title, customer, false)));
                     break;
                 case JourneyNodeKind.NotifyOwner:
-                    Add(node, port, customer.OwnerId is null ? "no owner: would create an unassigned task" : "would notify the owner",
+                    Add(node, port, S(customer.OwnerId is null ? "NoOwnerTask" : "WouldNotify"),
                         new { message = Fill(node.SettingsAs<NotifyOwnerSettings>().Message, customer, false), owner = customer.OwnerId });
                     break;
                 case JourneyNodeKind.Goal:
-                    Add(node, null, "goal reached");
+                    Add(node, null, S("GoalReached"));
                     return new DryRunResult("converted", steps, notes);
                 case JourneyNodeKind.Exit:
-                    Add(node, null, "exits");
+                    Add(node, null, S("Exits"));
                     return new DryRunResult("completed", steps, notes);
             }
             if (t > end)
             {
-                notes.Add($"still at {node.Id} when the {(end - start).TotalDays:0}-day horizon ends");
+                notes.Add(S("Horizon", node.Id, (end - start).TotalDays.ToString("0", CultureInfo.InvariantCulture)));
                 return new DryRunResult("waiting", steps, notes);
             }
             if (t > before && await ConvertedAsync(before, t)) return new DryRunResult("converted", steps, notes);
             var next = port is null ? null : definition.Next(node.Id, port);
             if (next is null)
             {
-                notes.Add($"{node.Id}: port '{port}' leads nowhere");
+                notes.Add(S("PortNowhere", node.Id, port));
                 return new DryRunResult("completed", steps, notes);
             }
             node = next;
         }
-        return new DryRunResult("failed", steps, [.. notes, $"more than {MaxSteps} steps"]);
+        return new DryRunResult("failed", steps, [.. notes, S("TooManySteps", MaxSteps)]);
+    }
+
+    private static readonly System.Resources.ResourceManager Messages = new("CustomerStudio.Core.Journeys.Runtime.DryRunMessages", typeof(JourneyDryRun).Assembly);
+
+    /// <summary>A step or note in the caller's language (the UI's culture, or the API request's).</summary>
+    private static string S(string key, params object?[] args)
+    {
+        var culture = CultureInfo.CurrentUICulture;
+        return string.Format(culture, Messages.GetString(key, culture) ?? key, args);
+    }
+
+    /// <summary>A wait's length as people say it: "3 d 4 h" / "3 天 4 小时".</summary>
+    internal static string Span(TimeSpan span)
+    {
+        var parts = new List<string>();
+        if (span.Days > 0) parts.Add(S("Days", span.Days));
+        if (span.Hours > 0) parts.Add(S("Hours", span.Hours));
+        if (span.Minutes > 0) parts.Add(S("Minutes", span.Minutes));
+        if (span.Seconds > 0 || parts.Count == 0) parts.Add(S("Seconds", span.Seconds));
+        return string.Join(" ", parts);
     }
 
     private static string Value(string? value) => value is null ? "" : $" = {value}";

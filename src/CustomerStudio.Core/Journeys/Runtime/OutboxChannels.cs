@@ -158,7 +158,12 @@ public sealed class EmailChannel(EmailOptions options, string dataDirectory) : I
         mail.From.Add(MailboxAddress.Parse(options.From));
         mail.To.Add(new MailboxAddress(payload.ToName ?? "", payload.To));
         mail.Headers.Add("X-CustomerStudio-Key", m.IdempotencyKey);
-        if (payload.UnsubscribeUrl is { } unsubscribe) mail.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
+        if (payload.UnsubscribeUrl is { } unsubscribe)
+        {
+            mail.Headers.Add("List-Unsubscribe", $"<{unsubscribe}>");
+            // RFC 8058 one-click: the mail client posts this to the link instead of opening it.
+            mail.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
         mail.Body = new BodyBuilder { HtmlBody = payload.Html, TextBody = payload.Text }.ToMessageBody();
         return mail;
     }

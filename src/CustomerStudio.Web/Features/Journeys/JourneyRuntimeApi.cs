@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerStudio.Core.Conditions;
@@ -101,30 +102,67 @@ public static class JourneyRuntimeApi
 
     /// <summary>
     /// The unsubscribe link of journey e-mails: anonymous by nature (the customer is not a studio user), trusted only
-    /// through its signature; the customer's e-mail opt-out is set and audited, and the page says so in both languages.
+    /// through its signature. Opening the link (GET) only asks for confirmation, so mail scanners that follow links do
+    /// not unsubscribe anyone; the confirmation button, and mail clients' one-click unsubscribe (RFC 8058, a POST of
+    /// <c>List-Unsubscribe=One-Click</c>), set the customer's e-mail opt-out, audited. Pages in both languages.
     /// </summary>
-    public static void MapUnsubscribe(this WebApplication app) =>
-        app.MapGet("/unsubscribe/{token}", async (string token, JourneyRuntimeOptions options, StudioDbContext db, TimeProvider clock, CancellationToken ct) =>
+    public static void MapUnsubscribe(this WebApplication app)
+    {
+        app.MapGet("/unsubscribe/{token}", async (string token, JourneyRuntimeOptions options, StudioDbContext db, CancellationToken ct) =>
+                await FindAsync(token, options, db, ct) is not { } customer ? Invalid()
+                : customer.EmailOptOut ? Done()
+                : Html(Page("退订邮件 · Unsubscribe",
+                    "确定不再接收我们的营销邮件吗？Stop receiving our marketing e-mail?",
+                    $"<form method=\"post\" action=\"/unsubscribe/{WebUtility.HtmlEncode(token)}\"><button type=\"submit\" data-testid=\"unsubscribe-confirm\" style=\"font-size:1em;padding:.5em 1.5em\">退订 · Unsubscribe</button></form>")))
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+        app.MapPost("/unsubscribe/{token}", async (string token, JourneyRuntimeOptions options, StudioDbContext db, TimeProvider clock, CancellationToken ct) =>
             {
-                if (!Unsubscribe.TryRead(token, options.UnsubscribeSecret, out var customerId)
-                    || await db.Customers.FirstOrDefaultAsync(c => c.Id == customerId, ct) is not { } customer)
-                    return Results.Content(Page("链接无效 · Invalid link", "这个退订链接无效或已过期。This unsubscribe link is not valid."), "text/html; charset=utf-8", statusCode: 404);
+                if (await FindAsync(token, options, db, ct) is not { } customer) return Invalid();
                 if (!customer.EmailOptOut)
                 {
                     var now = clock.GetUtcNow().UtcDateTime;
                     customer.EmailOptOut = true;
                     customer.UpdatedAt = now;
                     Core.Security.AuditLog.Record(db, new Core.Security.Actor(null, "unsubscribe link"), nameof(Core.Customers.Customer),
-                        customerId.ToString(System.Globalization.CultureInfo.InvariantCulture), "unsubscribed", new { EmailOptOut = false }, new { EmailOptOut = true }, now);
+                        customer.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "unsubscribed", new { EmailOptOut = false }, new { EmailOptOut = true }, now);
                     await db.SaveChangesAsync(ct);
                 }
-                return Results.Content(Page("已退订 · Unsubscribed", "您将不再收到我们的营销邮件。You will no longer receive our marketing e-mail."), "text/html; charset=utf-8");
+                return Done();
             })
             .AllowAnonymous()
+            // The signed token is the credential: there is no session to forge a request for, and mail clients post here.
+            .DisableAntiforgery()
             .ExcludeFromDescription();
 
-    private static string Page(string title, string text) =>
-        $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body style=\"font-family:sans-serif;margin:4em auto;max-width:32em\"><h1>{title}</h1><p>{text}</p></body></html>";
+        static async Task<Core.Customers.Customer?> FindAsync(string token, JourneyRuntimeOptions options, StudioDbContext db, CancellationToken ct) =>
+            Unsubscribe.TryRead(token, options.UnsubscribeSecret, out var customerId)
+                ? await db.Customers.FirstOrDefaultAsync(c => c.Id == customerId && c.MergedIntoId == null, ct)
+                  ?? await FollowMergeAsync(db, customerId, ct)
+                : null;
+
+        static IResult Invalid() => Html(Page("链接无效 · Invalid link", "这个退订链接无效或已过期。This unsubscribe link is not valid."), 404);
+        static IResult Done() => Html(Page("已退订 · Unsubscribed", "您将不再收到我们的营销邮件。You will no longer receive our marketing e-mail."));
+    }
+
+    /// <summary>A link mailed before a merge names the merged-away customer: the opt-out belongs to the survivor.</summary>
+    private static async Task<Core.Customers.Customer?> FollowMergeAsync(StudioDbContext db, long customerId, CancellationToken ct)
+    {
+        for (var hops = 0; hops < 10; hops++)
+        {
+            var next = await db.Customers.Where(c => c.Id == customerId).Select(c => c.MergedIntoId).FirstOrDefaultAsync(ct);
+            if (next is not { } survivor) return null;
+            customerId = survivor;
+            var found = await db.Customers.FirstOrDefaultAsync(c => c.Id == customerId && c.MergedIntoId == null, ct);
+            if (found is not null) return found;
+        }
+        return null;
+    }
+
+    private static IResult Html(string page, int status = 200) => Results.Content(page, "text/html; charset=utf-8", statusCode: status);
+
+    private static string Page(string title, string text, string extra = "") =>
+        $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body style=\"font-family:sans-serif;margin:4em auto;max-width:32em\"><h1 data-testid=\"unsubscribe-title\">{title}</h1><p>{text}</p>{extra}</body></html>";
 
     private static IResult Unknown(int id) => Fail(404, new ConditionError("id", "UnknownJourney", id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
