@@ -79,6 +79,12 @@ public sealed record TagDocument
 
     /// <summary>Rules (rule tags) or model settings (predictive tags); none for manual tags.</summary>
     public TagDefinition? Definition { get; init; }
+
+    /// <summary>
+    /// Retired by governance: still kept up to date for what uses it, not offered for new segments, journeys or
+    /// assignments. A pack carries it so an exported workspace installs with the same meaning elsewhere.
+    /// </summary>
+    public bool Deprecated { get; init; }
 }
 
 internal static class DefinitionPatterns

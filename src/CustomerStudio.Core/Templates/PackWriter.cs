@@ -143,7 +143,7 @@ internal sealed class PackWriter(StudioDbContext db, TemplatePack pack, string c
         tag.ExpiryDays = doc.ExpiryDays;
         tag.DefinitionJson = doc.Definition?.ToJson();
         tag.SchemaVersion = TagDefinition.CurrentSchemaVersion;
-        tag.Status = TagStatus.Active;
+        tag.Status = doc.Deprecated ? TagStatus.Deprecated : TagStatus.Active;
         tag.ActivatedAt ??= now;
         tag.Version = version;
         tag.UpdatedAt = now;

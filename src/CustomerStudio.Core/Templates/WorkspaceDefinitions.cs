@@ -51,7 +51,7 @@ public sealed class WorkspaceDefinitions
             {
                 Code = t.Code, Category = categoryCodes[t.CategoryId], NameZh = t.NameZh, NameEn = t.NameEn, Description = t.Description, Kind = t.Kind,
                 DataSource = t.DataSource, RefreshRule = t.RefreshRule, ValueFormat = t.ValueFormat, MultiValued = t.MultiValued,
-                Sensitivity = t.Sensitivity, ExpiryDays = t.ExpiryDays,
+                Sensitivity = t.Sensitivity, ExpiryDays = t.ExpiryDays, Deprecated = t.Status == TagStatus.Deprecated,
                 Values = [.. t.Values.OrderBy(v => v.SortOrder).Select(v => new TagValueDocument { Code = v.Code, NameZh = v.NameZh, NameEn = v.NameEn })],
                 Definition = TagDefinition.Parse(t.DefinitionJson).Definition is { } d && (d.Rules.Count > 0 || d.Model is not null) ? d : null,
             });

@@ -186,6 +186,10 @@ public class TemplatePackConflictTests
                 Assert.True(r.Ok, code + ": " + string.Join("\n", r.Errors));
             }
 
+        // Governance retired one tag: it travels as deprecated, not as a live tag.
+        await using (var db = source.CreateContext())
+            await db.Tags.Where(t => t.Code == "lost_buyer").ExecuteUpdateAsync(u => u.SetProperty(t => t.Status, TagStatus.Deprecated));
+
         string whole, subset;
         await using (var db = source.CreateContext())
         {
@@ -212,6 +216,8 @@ public class TemplatePackConflictTests
             var result = await PackWorld.Service(db).InstallAsync(bytes, NoChoices, PackWorld.Admin);
             Assert.True(result.Ok, string.Join("\n", result.Errors));
             await using var again = target.CreateContext();
+            Assert.Equal(TagStatus.Deprecated, await again.Tags.Where(t => t.Code == "lost_buyer").Select(t => t.Status).SingleAsync());
+            Assert.Equal(TagStatus.Active, await again.Tags.Where(t => t.Code == "vip_care").Select(t => t.Status).SingleAsync());
             var (_, diff) = await PackWorld.Service(again).DiffAsync(bytes);
             Assert.All(diff!.Items, i => Assert.Equal(PackChange.Unchanged, i.Change));
         }
