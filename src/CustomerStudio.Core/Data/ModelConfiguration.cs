@@ -396,6 +396,7 @@ internal sealed class ImportRowErrorConfiguration : IEntityTypeConfiguration<Imp
     {
         b.HasOne<ImportJob>().WithMany().HasForeignKey(x => x.ImportJobId).OnDelete(DeleteBehavior.Cascade);
         b.Property(x => x.Field).HasMaxLength(Len.Code);
+        b.Property(x => x.Code).HasMaxLength(Len.Code);
         b.HasIndex(x => new { x.ImportJobId, x.Line });
     }
 }

@@ -129,10 +129,7 @@ public sealed class CustomerImporter(StudioDbContext db, TimeProvider clock)
         await ModelBulkInsert.InsertAsync(db, transaction, identities, ct);
         await WriteCustomValuesAsync(groups, policy, transaction, ct);
         await WriteTagsAsync(groups, jobId, now, transaction, ct);
-        await ModelBulkInsert.InsertAsync(db, transaction, problems.Select(p => new ImportRowError
-        {
-            ImportJobId = jobId, Line = p.Line, Field = p.Field, Reason = ImportMessages.Format(p.Code, p.Args),
-        }).ToList(), ct);
+        await ModelBulkInsert.InsertAsync(db, transaction, problems.Select(p => ImportRowError.Of(jobId, p.Line, p.Field, p.Code, p.Args)).ToList(), ct);
 
         var rejectedRows = problems.Select(p => p.Line).Distinct().Count();
         await db.ImportJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u

@@ -101,10 +101,7 @@ public sealed class EventImporter(StudioDbContext db, TimeProvider clock)
             foreach (var p in e.Properties) p.EventId = id;
         }, e => e.Properties, ct);
 
-        await ModelBulkInsert.InsertAsync(db, transaction, problems.Select(p => new ImportRowError
-        {
-            ImportJobId = jobId, Line = p.Line, Field = p.Field, Reason = ImportMessages.Format(p.Code, p.Args),
-        }).ToList(), ct);
+        await ModelBulkInsert.InsertAsync(db, transaction, problems.Select(p => ImportRowError.Of(jobId, p.Line, p.Field, p.Code, p.Args)).ToList(), ct);
         var rejected = problems.Select(p => p.Line).Distinct().Count();
         await db.ImportJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u
             .SetProperty(j => j.ProcessedRows, j => j.ProcessedRows + rows.Count)

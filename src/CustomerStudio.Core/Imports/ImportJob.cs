@@ -24,6 +24,11 @@ public class ImportJob
     public DateTime? FinishedAt { get; set; }
 }
 
+/// <summary>
+/// A rejected row: its line, column and why. The reason is kept as a message code with its arguments, shown in the
+/// language of whoever reads it (the import runs in the background, in no one's language); <see cref="Reason"/> holds
+/// the English text as well, for rows stored before codes were and for plain SQL readers.
+/// </summary>
 public class ImportRowError
 {
     public long Id { get; set; }
@@ -31,6 +36,21 @@ public class ImportRowError
     public int Line { get; set; }
     public string? Field { get; set; }
     public string Reason { get; set; } = "";
+    /// <summary>The <see cref="ImportMessages"/> code (null on rows stored before codes were).</summary>
+    public string? Code { get; set; }
+    /// <summary>The message's arguments, a JSON array of strings.</summary>
+    public string? Args { get; set; }
+
+    public static ImportRowError Of(long jobId, int line, string? field, string code, string[] args) => new()
+    {
+        ImportJobId = jobId, Line = line, Field = field, Code = code,
+        Args = System.Text.Json.JsonSerializer.Serialize(args),
+        Reason = ImportMessages.Format(code, args, System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The reason in <paramref name="culture"/> (the current UI culture when left out).</summary>
+    public string Message(System.Globalization.CultureInfo? culture = null) =>
+        Code is null ? Reason : ImportMessages.Format(Code, System.Text.Json.JsonSerializer.Deserialize<string[]>(Args ?? "[]") ?? [], culture);
 }
 
 public class SavedMapping

@@ -108,7 +108,7 @@ public sealed class ImportService(StudioDbContext db, ImportFiles files, ImportQ
             {
                 csv.WriteField(e.Line);
                 csv.WriteField(e.Field);
-                csv.WriteField(e.Reason);
+                csv.WriteField(e.Message());
                 await csv.NextRecordAsync();
             }
             lastId = page[^1].Id;

@@ -161,10 +161,7 @@ public sealed class OrderImporter(StudioDbContext db, TimeProvider clock)
             }
         }
 
-        await ModelBulkInsert.InsertAsync(db, transaction, problems.Select(p => new ImportRowError
-        {
-            ImportJobId = jobId, Line = p.Line, Field = p.Field, Reason = ImportMessages.Format(p.Code, p.Args),
-        }).ToList(), ct);
+        await ModelBulkInsert.InsertAsync(db, transaction, problems.Select(p => ImportRowError.Of(jobId, p.Line, p.Field, p.Code, p.Args)).ToList(), ct);
         var rejected = problems.Select(p => p.Line).Distinct().Count();
         await db.ImportJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u
             .SetProperty(j => j.ProcessedRows, j => j.ProcessedRows + rows.Count)

@@ -1724,3 +1724,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124165008_ImportRowErrorCodes'
+)
+BEGIN
+    ALTER TABLE [ImportRowErrors] ADD [Args] nvarchar(max) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124165008_ImportRowErrorCodes'
+)
+BEGIN
+    ALTER TABLE [ImportRowErrors] ADD [Code] nvarchar(64) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124165008_ImportRowErrorCodes'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124165008_ImportRowErrorCodes', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

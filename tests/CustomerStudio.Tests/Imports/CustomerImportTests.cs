@@ -91,6 +91,13 @@ public sealed class CustomerImportTests
         var errors = await db.ImportRowErrors.Where(e => e.ImportJobId == job.Id).OrderBy(e => e.Line).ToListAsync();
         Assert.Equal([(5, "手机号码"), (6, "邮箱"), (7, "生日"), (8, "省份"), (9, "")], errors.Select(e => (e.Line, e.Field ?? "")));
         Assert.Contains("12345", errors[0].Reason);
+        // Stored as a code with its arguments: each reader sees the reason in their own language.
+        Assert.Equal("NoIdentity", errors[4].Code);
+        Assert.Equal("该行没有可识别客户的手机、邮箱、微信 ID 或客户编号", errors[4].Message(new System.Globalization.CultureInfo("zh-CN")));
+        Assert.Equal("The row has no phone, e-mail, WeChat id or customer id to identify the customer", errors[4].Message(new System.Globalization.CultureInfo("en")));
+        Assert.Equal(errors[4].Message(System.Globalization.CultureInfo.InvariantCulture), errors[4].Reason);
+        Assert.Contains("12345", errors[0].Message(new System.Globalization.CultureInfo("zh-CN")));
+        Assert.NotEqual(errors[0].Reason, errors[0].Message(new System.Globalization.CultureInfo("zh-CN")));
 
         var wang = await db.Customers.AsNoTracking().Include(c => c.Identities).SingleAsync(c => c.Name == "王伟");
         Assert.Equal(("+8613812345678", "wang.wei@example.com", Gender.Male, new DateOnly(1990, 3, 5), "浙江", "杭州"),

@@ -66,6 +66,53 @@ public class ImportsApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixt
         Assert.Equal(4, lines.Length);
     }
 
+    private static ByteArrayContent Gzip(string text, string? mediaType = "application/gzip")
+    {
+        using var buffer = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+            gz.Write(Encoding.UTF8.GetBytes(text));
+        var content = new ByteArrayContent(buffer.ToArray());
+        if (mediaType is not null) content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return content;
+    }
+
+    [Fact]
+    public async Task A_gzip_compressed_csv_previews_and_imports_as_the_file_inside()
+    {
+        var admin = await app.Factory.SignedInAsync(StudioAppFactory.Admin);
+        var text = File.Replace("170 0000 0001", "171 0000 0001").Replace("17000000002", "17100000002").Replace("Import.A", "Gz.A");
+        var previewForm = new MultipartFormDataContent { { Gzip(text), "file", "customers.csv.gz" } };
+        var preview = JsonNode.Parse(await (await admin.PostAsync("/api/imports/preview", previewForm)).Content.ReadAsStringAsync())!;
+        Assert.Equal("csv", preview["format"]!.GetValue<string>());
+        Assert.Equal(["name", "phone", "email", "province"], preview["suggestions"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.Equal(4, preview["rows"]!.AsArray().Count);
+
+        var plan = """
+            {"policy":"fillEmpty","delimiter":",","encoding":"UTF-8","hasHeader":true,
+             "columns":[{"index":0,"header":"客户姓名","target":"name"},{"index":1,"header":"手机","target":"phone"},
+                        {"index":2,"header":"E-mail","target":"email"},{"index":3,"header":"省份","target":"province"}]}
+            """;
+        var form = new MultipartFormDataContent { { Gzip(text), "file", "customers.csv.gz" }, { new StringContent(plan, Encoding.UTF8), "plan" } };
+        var started = await admin.PostAsync("/api/imports", form);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var id = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["id"]!.GetValue<long>();
+        JsonNode job;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(100);
+            job = JsonNode.Parse(await admin.GetStringAsync($"/api/imports/{id}"))!;
+        } while (job["status"]!.GetValue<string>() is "pending" or "running" && waited.Elapsed < TimeSpan.FromSeconds(30));
+        Assert.Equal(("completed", 4, 2, 2), (job["status"]!.GetValue<string>(), job["totalRows"]!.GetValue<int>(),
+            job["created"]!.GetValue<int>(), job["rejected"]!.GetValue<int>()));
+        Assert.Equal("customers.csv.gz", job["fileName"]!.GetValue<string>());
+
+        // A file that is not gzip at all, named .gz: a clear refusal, nothing started.
+        var broken = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(File)), "file", "customers.csv.gz" } };
+        var refused = await admin.PostAsync("/api/imports/preview", broken);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
     [Fact]
     public async Task An_event_file_preview_suggests_event_fields_identities_and_properties()
     {

@@ -30,10 +30,26 @@ public static class ImportsApi
         group.MapPost("/preview", async (IFormFile file, [FromForm] string? kind, CustomFieldsLookup fields, CancellationToken ct) =>
             {
                 var format = FormatOf(file.FileName);
+                // The preview needs the start of a CSV (a few MB hold its first rows) but all of an xlsx (a zip).
                 await using var stream = new MemoryStream();
-                await file.CopyToAsync(stream, ct);
-                stream.Position = 0;
-                var (shape, header, rows) = ImportRows.Preview(stream, format);
+                FileShape? shape;
+                IReadOnlyList<string> header;
+                IReadOnlyList<ImportRow> rows;
+                try
+                {
+                    await using (var upload = file.OpenReadStream())
+                    await using (var content = CompressedUpload.Open(upload, file.FileName))
+                    {
+                        if (format == "xlsx") await content.CopyToAsync(stream, ct);
+                        else await CopyAtMostAsync(content, stream, PreviewBytes, ct);
+                    }
+                    stream.Position = 0;
+                    (shape, header, rows) = ImportRows.Preview(stream, format);
+                }
+                catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException)
+                {
+                    return Unreadable(file.FileName, ex);
+                }
                 var custom = await fields.AllAsync(ct);
                 var importKind = KindOf(kind);
                 // Customer files keep the core's suggestions (null: nothing suggested); order and event files the wizard's.
@@ -60,9 +76,35 @@ public static class ImportsApi
                 {
                     return Results.BadRequest(new ApiErrors(ex.Message, 400, [new ApiError("plan" + (ex.Path is { Length: > 1 } p ? p[1..] : ""), "InvalidJson", ex.Message)]));
                 }
-                await using var stream = file.OpenReadStream();
-                var job = await imports.StartAsync(stream, file.FileName, parsed, http.User.ToActor(), ct, KindOf(kind));
-                return Results.Accepted($"/api/imports/{job.Id}", ImportJobBody.Of(job));
+                await using var upload = file.OpenReadStream();
+                if (!CompressedUpload.IsGzip(file.FileName))
+                {
+                    var started = await imports.StartAsync(upload, file.FileName, parsed, http.User.ToActor(), ct, KindOf(kind));
+                    return Results.Accepted($"/api/imports/{started.Id}", ImportJobBody.Of(started));
+                }
+                // Decompressed whole before the import exists: a broken archive is refused with nothing stored.
+                var expanded = Path.Combine(Path.GetTempPath(), $"customerstudio-{Guid.NewGuid():N}.upload");
+                try
+                {
+                    await using (var target = File.Create(expanded))
+                    await using (var content = CompressedUpload.Open(upload, file.FileName))
+                        await content.CopyToAsync(target, ct);
+                }
+                catch (Exception ex) when (ex is InvalidDataException or IOException)
+                {
+                    File.Delete(expanded);
+                    return Unreadable(file.FileName, ex);
+                }
+                try
+                {
+                    await using var stream = File.OpenRead(expanded);
+                    var job = await imports.StartAsync(stream, file.FileName, parsed, http.User.ToActor(), ct, KindOf(kind));
+                    return Results.Accepted($"/api/imports/{job.Id}", ImportJobBody.Of(job));
+                }
+                finally
+                {
+                    File.Delete(expanded);
+                }
             })
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitAttribute(ImportsSetup.MaxUploadBytes))
@@ -97,8 +139,27 @@ public static class ImportsApi
     private static ImportKind KindOf(string? kind) =>
         kind?.ToLowerInvariant() switch { "orders" => ImportKind.Orders, "events" => ImportKind.Events, _ => ImportKind.Customers };
 
-    private static string FormatOf(string fileName) =>
-        Path.GetExtension(fileName).Equals(".xlsx", StringComparison.OrdinalIgnoreCase) ? "xlsx" : "csv";
+    private static string FormatOf(string fileName) => Wizard.ImportUpload.FormatOf(fileName);
+
+    private const int PreviewBytes = 8 << 20;
+
+    private static async Task CopyAtMostAsync(Stream from, Stream to, int limit, CancellationToken ct)
+    {
+        var buffer = new byte[81920];
+        for (var left = limit; left > 0;)
+        {
+            var n = await from.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, left)), ct);
+            if (n == 0) return;
+            await to.WriteAsync(buffer.AsMemory(0, n), ct);
+            left -= n;
+        }
+    }
+
+    private static IResult Unreadable(string fileName, Exception ex)
+    {
+        var message = ImportMessages.Format("FileUnreadable", [Path.GetFileName(fileName), ex.Message]);
+        return Results.Json(new ApiErrors(message, 400, [new ApiError("file", "FileUnreadable", message)]), statusCode: 400);
+    }
 
     private static IResult NotFound(long id)
     {

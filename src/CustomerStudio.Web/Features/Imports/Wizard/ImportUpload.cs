@@ -49,14 +49,18 @@ public sealed class ImportUpload : IDisposable
     public IReadOnlyList<ImportRow> Rows { get; private set; } = [];
     public List<ImportColumnChoice> Columns { get; private set; } = [];
 
+    /// <summary>"xlsx" or "csv", from the name of the file (inside a .gz).</summary>
     public static string FormatOf(string fileName) =>
-        Path.GetExtension(fileName).Equals(".xlsx", StringComparison.OrdinalIgnoreCase) ? "xlsx" : "csv";
+        Path.GetExtension(CompressedUpload.InnerName(fileName)).Equals(".xlsx", StringComparison.OrdinalIgnoreCase) ? "xlsx" : "csv";
 
-    /// <summary>Files the wizard takes (xls, the old binary Excel format, is not one: save it as xlsx or CSV).</summary>
+    /// <summary>
+    /// Files the wizard takes, also gzip-compressed (<c>.csv.gz</c>); xls, the old binary Excel format, is not one: save
+    /// it as xlsx or CSV.
+    /// </summary>
     public static bool Accepts(string fileName) =>
-        Path.GetExtension(fileName).ToLowerInvariant() is ".csv" or ".txt" or ".tsv" or ".xlsx";
+        Path.GetExtension(CompressedUpload.InnerName(fileName)).ToLowerInvariant() is ".csv" or ".txt" or ".tsv" or ".xlsx";
 
-    /// <summary>Copies the upload to a temporary file and reads its shape and first rows.</summary>
+    /// <summary>Copies the upload (decompressed, for a .gz) to a temporary file and reads its shape and first rows.</summary>
     public static async Task<ImportUpload> CreateAsync(Stream content, string fileName, CancellationToken ct = default)
     {
         var directory = Path.Combine(Path.GetTempPath(), "customerstudio-uploads");
@@ -66,7 +70,8 @@ public sealed class ImportUpload : IDisposable
         try
         {
             await using (var file = File.Create(upload.TempPath))
-                await content.CopyToAsync(file, ct);
+            await using (var source = CompressedUpload.Open(content, fileName))
+                await source.CopyToAsync(file, ct);
             upload.Detect();
             return upload;
         }
