@@ -235,7 +235,7 @@ public sealed class Accounts(StudioDbContext db, TimeProvider clock)
     {
         account.Name = Trimmed(draft.Name)!;
         account.Kind = draft.Kind;
-        account.Industry = Trimmed(draft.Industry);
+        account.Industry = Industries.Code(draft.Industry);
         account.Size = Trimmed(draft.Size);
         account.OwnerId = Trimmed(draft.OwnerId);
     }

@@ -66,7 +66,8 @@ public sealed class AccountsTests
         var created = await accounts.CreateAsync(new AccountDraft(" 明远科技 ", AccountKind.Company, "教育", "50-199", "u-sales"), Sales);
         Assert.True(created.Ok);
         var company = created.Account!;
-        Assert.Equal(("明远科技", AccountKind.Company, "教育", "50-199", "u-sales", 0), (company.Name, company.Kind, company.Industry, company.Size, company.OwnerId, company.Members));
+        // An industry typed by its name is kept as its code (shown by name in either language).
+        Assert.Equal(("明远科技", AccountKind.Company, "education", "50-199", "u-sales", 0), (company.Name, company.Kind, company.Industry, company.Size, company.OwnerId, company.Members));
 
         // A second company of the same name is refused; families often share a name.
         var twin = await accounts.CreateAsync(new AccountDraft("明远科技", AccountKind.Company), Sales);

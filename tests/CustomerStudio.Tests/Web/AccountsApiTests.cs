@@ -129,7 +129,7 @@ public class AccountsApiTests(StudioAppFixture app) : IClassFixture<StudioAppFix
         Assert.Equal("接口测试之家（改）", (await BodyAsync(renamed))["name"]!.GetValue<string>());
 
         var details = await BodyAsync(await sales.GetAsync($"/api/accounts/{id}"));
-        Assert.Equal((3, "教育"), (details["account"]!["members"]!.GetValue<int>(), details["account"]!["industry"]!.GetValue<string>()));
+        Assert.Equal((3, "education"), (details["account"]!["members"]!.GetValue<int>(), details["account"]!["industry"]!.GetValue<string>()));
         var members = details["members"]!["items"]!.AsArray();
         Assert.Equal(["registrant", "decisionMaker", "member"], members.Select(m => m!["role"]!.GetValue<string>()));
         Assert.False(details["members"]!["masked"]!.GetValue<bool>());

@@ -54,7 +54,7 @@ public class AccountsPageTests : ProfileTestBase
         await using var check = Db();
         cut.WaitForAssertion(() => Assert.Matches(@"/accounts/\d+$", navigation.Uri), Wait);
         var created = await check.Accounts.AsNoTracking().SingleAsync(a => a.Name == "李家");
-        Assert.Equal((AccountKind.Household, "教育"), (created.Kind, created.Industry));
+        Assert.Equal((AccountKind.Household, "education"), (created.Kind, created.Industry));
         Assert.EndsWith($"/accounts/{created.Id}", navigation.Uri);
         Assert.True(await check.AuditEntries.AnyAsync(e => e.EntityType == "Account" && e.EntityId == created.Id.ToString() && e.Action == "created" && e.UserId == "u-sales"));
     }
