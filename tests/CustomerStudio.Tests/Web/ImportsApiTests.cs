@@ -17,6 +17,25 @@ public class ImportsApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixt
         测试丁,17000000004,not-mail,火星
         """;
 
+    private const string Plan = """
+        {"policy":"fillEmpty","delimiter":",","encoding":"UTF-8","hasHeader":true,
+         "columns":[{"index":0,"header":"客户姓名","target":"name"},{"index":1,"header":"手机","target":"phone"},
+                    {"index":2,"header":"E-mail","target":"email"},{"index":3,"header":"省份","target":"province"}]}
+        """;
+
+    /// <summary>Polls the import until it is no longer pending or running (30 s at most).</summary>
+    private static async Task<JsonNode> FinishedAsync(HttpClient admin, long id)
+    {
+        JsonNode job;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            await Task.Delay(100);
+            job = JsonNode.Parse(await admin.GetStringAsync($"/api/imports/{id}"))!;
+        } while (job["status"]!.GetValue<string>() is "pending" or "running" && waited.Elapsed < TimeSpan.FromSeconds(30));
+        return job;
+    }
+
     private static MultipartFormDataContent Upload(string text, string? plan = null)
     {
         var form = new MultipartFormDataContent();
@@ -36,22 +55,11 @@ public class ImportsApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixt
         Assert.Equal(["name", "phone", "email", "province"], preview["suggestions"]!.AsArray().Select(s => s!.GetValue<string>()));
         Assert.Equal(4, preview["rows"]!.AsArray().Count);
 
-        var plan = """
-            {"policy":"fillEmpty","delimiter":",","encoding":"UTF-8","hasHeader":true,
-             "columns":[{"index":0,"header":"客户姓名","target":"name"},{"index":1,"header":"手机","target":"phone"},
-                        {"index":2,"header":"E-mail","target":"email"},{"index":3,"header":"省份","target":"province"}]}
-            """;
-        var started = await admin.PostAsync("/api/imports", Upload(File, plan));
+        var started = await admin.PostAsync("/api/imports", Upload(File, Plan));
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var id = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["id"]!.GetValue<long>();
 
-        JsonNode job;
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        do
-        {
-            await Task.Delay(100);
-            job = JsonNode.Parse(await admin.GetStringAsync($"/api/imports/{id}"))!;
-        } while (job["status"]!.GetValue<string>() is "pending" or "running" && waited.Elapsed < TimeSpan.FromSeconds(30));
+        var job = await FinishedAsync(admin, id);
         Assert.Equal(("completed", 4, 4, 2, 2), (job["status"]!.GetValue<string>(), job["totalRows"]!.GetValue<int>(),
             job["processedRows"]!.GetValue<int>(), job["created"]!.GetValue<int>(), job["rejected"]!.GetValue<int>()));
 
@@ -87,22 +95,11 @@ public class ImportsApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixt
         Assert.Equal(["name", "phone", "email", "province"], preview["suggestions"]!.AsArray().Select(s => s!.GetValue<string>()));
         Assert.Equal(4, preview["rows"]!.AsArray().Count);
 
-        var plan = """
-            {"policy":"fillEmpty","delimiter":",","encoding":"UTF-8","hasHeader":true,
-             "columns":[{"index":0,"header":"客户姓名","target":"name"},{"index":1,"header":"手机","target":"phone"},
-                        {"index":2,"header":"E-mail","target":"email"},{"index":3,"header":"省份","target":"province"}]}
-            """;
-        var form = new MultipartFormDataContent { { Gzip(text), "file", "customers.csv.gz" }, { new StringContent(plan, Encoding.UTF8), "plan" } };
+        var form = new MultipartFormDataContent { { Gzip(text), "file", "customers.csv.gz" }, { new StringContent(Plan, Encoding.UTF8), "plan" } };
         var started = await admin.PostAsync("/api/imports", form);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var id = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["id"]!.GetValue<long>();
-        JsonNode job;
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        do
-        {
-            await Task.Delay(100);
-            job = JsonNode.Parse(await admin.GetStringAsync($"/api/imports/{id}"))!;
-        } while (job["status"]!.GetValue<string>() is "pending" or "running" && waited.Elapsed < TimeSpan.FromSeconds(30));
+        var job = await FinishedAsync(admin, id);
         Assert.Equal(("completed", 4, 2, 2), (job["status"]!.GetValue<string>(), job["totalRows"]!.GetValue<int>(),
             job["created"]!.GetValue<int>(), job["rejected"]!.GetValue<int>()));
         Assert.Equal("customers.csv.gz", job["fileName"]!.GetValue<string>());
