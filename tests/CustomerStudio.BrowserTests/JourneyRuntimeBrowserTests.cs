@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CustomerStudio.Core.Data;
@@ -152,6 +153,16 @@ public sealed class JourneyRuntimeBrowserTests(StudioBrowserFixture studio)
         await Assertions.Expect(page.Locator("[data-testid=canvas-node][data-node-id='wait_demo'] [data-testid=node-stats]"))
             .ToHaveAttributeAsync("data-waiting", (await DbAsync(db => db.JourneyInstances.CountAsync(i => i.JourneyId == journeyId && i.Status == InstanceStatus.Waiting && i.CurrentNodeId == "wait_demo"))).ToString());
         await StudioBrowserFixture.ShotAsync(page, "91-journey-done");
+
+        // The runs tab lists the journey's instances: our customer's, found by id, ended (completed) with no error.
+        await page.Locator(".mud-tab").Filter(new() { HasTextRegex = new Regex(@"^\s*运行\s*$") }).ClickAsync();
+        await page.Locator("[data-testid=runs-customer]").FillAsync(customerId.ToString());
+        await page.Locator("[data-testid=runs-customer]").PressAsync("Tab");
+        var run = page.Locator($"[data-testid=run-row][data-customer-id='{customerId}']");
+        await Assertions.Expect(run).ToHaveCountAsync(1);
+        await Assertions.Expect(run).ToHaveAttributeAsync("data-status", nameof(InstanceStatus.Completed));
+        await Assertions.Expect(page.Locator("[data-testid=run-row]")).ToHaveCountAsync(1);
+        await StudioBrowserFixture.ShotAsync(page, "91-journey-runs");
 
         // The customer unsubscribes through the welcome e-mail's link, without an account: the link asks, the button does it.
         var link = welcome.Headers["List-Unsubscribe"]?.Trim('<', '>');

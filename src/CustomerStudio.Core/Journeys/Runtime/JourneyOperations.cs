@@ -23,12 +23,19 @@ public sealed record OutboxRow(long Id, long? InstanceId, string? NodeId, string
 /// </summary>
 public sealed class JourneyOperations(StudioDbContext db, TimeProvider clock)
 {
-    public async Task<InstancePage> InstancesAsync(int journeyId, InstanceStatus? status, long? customerId, int page, int pageSize, CancellationToken ct = default)
+    /// <summary>One page of the journey's instances, newest change first, optionally of one status or one customer.</summary>
+    public Task<InstancePage> InstancesAsync(int journeyId, InstanceStatus? status, long? customerId, int page, int pageSize, CancellationToken ct = default) =>
+        InstancesAsync(journeyId, status, customerId, null, page, pageSize, ct);
+
+    /// <summary>One page of the journey's instances, newest change first, optionally of one status, one customer or at one node.</summary>
+    public async Task<InstancePage> InstancesAsync(int journeyId, InstanceStatus? status, long? customerId, string? nodeId, int page, int pageSize,
+        CancellationToken ct = default)
     {
         pageSize = Math.Clamp(pageSize, 1, 200);
         var q = db.JourneyInstances.AsNoTracking().Where(i => i.JourneyId == journeyId);
         if (status is { } s) q = q.Where(i => i.Status == s);
         if (customerId is { } only) q = q.Where(i => i.CustomerId == only);
+        if (!string.IsNullOrEmpty(nodeId)) q = q.Where(i => i.CurrentNodeId == nodeId);
         var total = await q.CountAsync(ct);
         var items = await (from i in q
                            join v in db.JourneyVersions on i.JourneyVersionId equals v.Id

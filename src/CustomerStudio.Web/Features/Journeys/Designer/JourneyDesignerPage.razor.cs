@@ -16,10 +16,13 @@ namespace CustomerStudio.Web.Features.Journeys.Designer;
 /// The journey designer: palette, canvas and side panel (node settings, journey rules, problems). The draft is checked
 /// after every edit against the workspace loaded when the page opened, so markers and the problem list are what
 /// publishing would refuse. Saving keeps the draft even with problems; publishing saves first, then creates the next
-/// version. A published journey shows its figures per node.
+/// version. A published journey shows its figures per node, and its runs (instances, parked messages) to operate.
 /// </summary>
 public sealed partial class JourneyDesignerPage : IDisposable
 {
+    /// <summary>The side panel's tab index of the runs (after settings, problems and dry run).</summary>
+    private const int RunsTab = 3;
+
     private int? _loadedId;
     private bool _notFound;
     private bool _busy;
@@ -39,6 +42,7 @@ public sealed partial class JourneyDesignerPage : IDisposable
     private int _statsVersion;
     private CanvasPath? _path;
     private int _tab;
+    private JourneyRunsPanel? _runs;
     private string? _savedNote;
 
     [Inject] private IDbContextFactory<StudioDbContext> DbFactory { get; set; } = default!;
@@ -58,6 +62,9 @@ public sealed partial class JourneyDesignerPage : IDisposable
     internal Journey? Journey => _journey;
 
     private bool ReadOnly => _journey?.Status == JourneyStatus.Archived;
+
+    /// <summary>A journey that was ever published (published, paused or archived) has runs to operate.</summary>
+    private bool HasRuns => _journey?.PublishedVersion is not null;
 
     private bool Dirty => _diagram is not null && _journey is not null
         && (_diagram.Dirty || (_name ?? "") != _journey.Name || (_description ?? "") != (_journey.Description ?? ""));
@@ -83,6 +90,8 @@ public sealed partial class JourneyDesignerPage : IDisposable
         _text = new NodeText(L, _catalog);
         UseDiagram(JourneyDiagram.Open(journey.DraftJson, out _loadProblems));
         _journey = journey;
+        // Another journey opened in the same page starts at its settings (it may have no runs tab).
+        _tab = 0;
         (_name, _description) = (journey.Name, journey.Description);
         _showStats = journey.PublishedVersion is not null;
         _stats = null;
@@ -145,7 +154,15 @@ public sealed partial class JourneyDesignerPage : IDisposable
 
     private void OnSelectionChanged()
     {
-        if (_diagram?.SelectedNode is not null || _diagram?.SelectedEdge is not null) _tab = 0;
+        // With the runs open, a click on a node shows the customers at it instead of its settings.
+        if (_tab == RunsTab && HasRuns && _runs is not null)
+        {
+            if (_diagram?.SelectedNode is { } node) _runs.FilterByNode(node.Id);
+        }
+        else if (_diagram?.SelectedNode is not null || _diagram?.SelectedEdge is not null)
+        {
+            _tab = 0;
+        }
         StateHasChanged();
     }
 
@@ -315,6 +332,12 @@ public sealed partial class JourneyDesignerPage : IDisposable
     {
         _statsVersion = version;
         await LoadStatsAsync();
+    }
+
+    private async Task OnRunsChanged()
+    {
+        // Retried or removed instances move the figures on the nodes.
+        if (_showStats) await LoadStatsAsync();
     }
 
     private async Task LoadStatsAsync()
