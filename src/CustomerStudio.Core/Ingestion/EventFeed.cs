@@ -2,28 +2,78 @@ using System.Threading.Channels;
 
 namespace CustomerStudio.Core.Ingestion;
 
+/// <summary>What one ingestion commit stored: event types, whether orders came, whether customers were created or updated.</summary>
+public sealed record DataArrived(IReadOnlyCollection<string> EventTypes, bool Orders, bool Customers)
+{
+    public bool IsEmpty => EventTypes.Count == 0 && !Orders && !Customers;
+}
+
+/// <summary>Everything that arrived since a subscriber last looked, merged: the event types seen, orders, customers.</summary>
+public sealed record ArrivedSince(IReadOnlySet<string> EventTypes, bool Orders, bool Customers)
+{
+    public bool IsEmpty => EventTypes.Count == 0 && !Orders && !Customers;
+}
+
 /// <summary>
-/// In-process notification of newly stored events (customer, type), published after each ingestion commit. Real-time
-/// tags read it now; journey triggers will. A subscriber that falls behind loses the oldest notifications, never
-/// blocks ingestion — it then recomputes from the database, which holds every event anyway.
+/// In-process notification of newly stored data, published after each ingestion commit. Real-time tags read it now;
+/// journey triggers may (they sweep the database today). A subscriber that is busy never blocks ingestion and never
+/// loses what arrived: notifications merge in its inbox (the set of event types, orders yes/no, customers yes/no) until
+/// it takes them.
 /// </summary>
 public sealed class EventFeed
 {
-    private readonly List<Channel<IReadOnlyList<(long CustomerId, string Type)>>> _subscribers = [];
+    private readonly List<Inbox> _inboxes = [];
     private readonly Lock _lock = new();
 
-    public ChannelReader<IReadOnlyList<(long CustomerId, string Type)>> Subscribe(int capacity = 1_000)
+    public Inbox Subscribe()
     {
-        var channel = Channel.CreateBounded<IReadOnlyList<(long, string)>>(
-            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        lock (_lock) _subscribers.Add(channel);
-        return channel.Reader;
+        var inbox = new Inbox();
+        lock (_lock) _inboxes.Add(inbox);
+        return inbox;
     }
 
-    public void Publish(IReadOnlyList<(long CustomerId, string Type)> events)
+    public void Publish(DataArrived arrived)
     {
+        if (arrived.IsEmpty) return;
         lock (_lock)
-            foreach (var subscriber in _subscribers)
-                subscriber.Writer.TryWrite(events);
+            foreach (var inbox in _inboxes)
+                inbox.Add(arrived);
+    }
+
+    /// <summary>One subscriber's merged notifications.</summary>
+    public sealed class Inbox
+    {
+        private readonly Lock _lock = new();
+        private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(
+            new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        private HashSet<string> _types = new(StringComparer.Ordinal);
+        private bool _orders;
+        private bool _customers;
+
+        internal void Add(DataArrived arrived)
+        {
+            lock (_lock)
+            {
+                _types.UnionWith(arrived.EventTypes);
+                _orders |= arrived.Orders;
+                _customers |= arrived.Customers;
+            }
+            _signal.Writer.TryWrite(true);
+        }
+
+        /// <summary>Waits until something arrived that was not taken yet (it may already have been: then Take is empty).</summary>
+        public ValueTask<bool> WaitAsync(CancellationToken ct) => _signal.Reader.WaitToReadAsync(ct);
+
+        /// <summary>Everything that arrived since the last take.</summary>
+        public ArrivedSince Take()
+        {
+            _signal.Reader.TryRead(out _);
+            lock (_lock)
+            {
+                var taken = new ArrivedSince(_types, _orders, _customers);
+                (_types, _orders, _customers) = (new HashSet<string>(StringComparer.Ordinal), false, false);
+                return taken;
+            }
+        }
     }
 }

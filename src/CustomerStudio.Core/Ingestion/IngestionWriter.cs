@@ -235,7 +235,6 @@ public sealed class IngestionWriter(IServiceScopeFactory scopes, EventFeed feed,
         var db = scope.ServiceProvider.GetRequiredService<StudioDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
         var results = new IngestResult?[works.Count];
-        var stored = new List<(long CustomerId, string Type)>();
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // A retry of a committed request gets the first answer back and stores nothing.
@@ -310,7 +309,6 @@ public sealed class IngestionWriter(IServiceScopeFactory scopes, EventFeed feed,
         foreach (var (replay, first) in replays) results[replay] = results[first]! with { Duplicates = works[replay].Received };
         var events = live.Select(i => works[i]).OfType<EventWork>().SelectMany(e => e.Items.Select(x => x.Event)).ToList();
         await InsertEventsAsync(db, transaction, events, ct);
-        stored.AddRange(events.Select(e => (e.CustomerId, e.Type)));
 
         foreach (var i in live.Where(i => works[i].IdempotencyKey is not null))
             db.IdempotencyRecords.Add(new Imports.IdempotencyRecord
@@ -321,7 +319,9 @@ public sealed class IngestionWriter(IServiceScopeFactory scopes, EventFeed feed,
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         await MergeCollisionsAsync(collisions, ct);
-        if (stored.Count > 0) feed.Publish(stored);
+        // Real-time tags follow what this commit stored (customers created by any item count as customer data).
+        feed.Publish(new DataArrived(events.Select(e => e.Type).ToHashSet(StringComparer.Ordinal),
+            live.Any(i => works[i] is OrderWork { Items.Count: > 0 }), created.Count > 0 || collisions.Count > 0 || live.Any(i => works[i] is CustomerWork { Items.Count: > 0 })));
         return results.Select(r => r!).ToArray();
     }
 

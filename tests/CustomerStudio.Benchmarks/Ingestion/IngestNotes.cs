@@ -49,9 +49,10 @@ public static class IngestNotes
            `RfmScoring`, `TagAssignments.ApplyComputedAsync`, segment refreshes) should commit in bounded slices,
            e.g. ≤ 5,000 rows or ≈ 100 ms per transaction, so the ingestion writer never waits for more than one
            slice. The reads already run outside the transaction.
-        2. **`RealTimeTags`: recompute only what the new events can change.** `EventFeed` already carries
-           (customer, type): skip tags whose definition names none of the arrived event types (`purchased` looks at
-           orders only), and recompute for the arrived customers rather than everyone.
+        2. **`RealTimeTags`: recompute only what the new events can change.** Done after the run above: a pass
+           recomputes a tag only when an event type it counts, orders, or the customer data it reads arrived
+           (`purchased` no longer runs on events; orders from the API now feed it). Still open: recompute for the
+           arrived customers rather than everyone. The 10-minute run was not repeated after the change.
         3. **SQLite connection settings for the writer**: `PRAGMA cache_size = -65536` (64 MB) and
            `PRAGMA mmap_size = 268435456` through a `DbConnectionInterceptor` on open, to cut the page copies through
            the kernel; keep `synchronous = FULL` (an acknowledged event must survive a power cut, not only a crash).

@@ -261,6 +261,19 @@ public class JourneyServiceTests(JourneyWorkspaceWorld world) : IClassFixture<Jo
     }
 
     [Fact]
+    public async Task Enrolling_too_many_customers_at_once_is_refused_with_the_count_and_the_limit()
+    {
+        await using var db = world.For(DatabaseProvider.Sqlite).CreateContext();
+        var journey = await CreateAsync(db, "enrol_limit");
+        var result = await new CustomerStudio.Core.Journeys.Runtime.JourneyOperations(db, TimeProvider.System)
+            .EnrollAsync(journey.Id, Enumerable.Range(1, 100_001).Select(i => (long)i).ToList(), Marketer);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("customerIds", 0), (error.Path, result.Enrolled));
+        Assert.Equal("customerIds 含 100001 个客户，每次最多 100000 个", error.Message(CultureInfo.GetCultureInfo("zh-CN")));
+        Assert.Equal("customerIds lists 100001 customers; at most 100000 per call", error.Message(CultureInfo.GetCultureInfo("en")));
+    }
+
+    [Fact]
     public void Journey_messages_are_not_shadowed_by_a_code_of_the_same_name_in_the_condition_or_definition_messages()
     {
         // ConditionError looks codes up in the condition, definition and journey messages in that order: the first wins.

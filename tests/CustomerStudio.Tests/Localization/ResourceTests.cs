@@ -60,6 +60,24 @@ public partial class ResourceTests
         Assert.Empty(expected.Except(known));
     }
 
+    [Fact]
+    public void Every_resource_file_names_each_key_once_and_its_chinese_twin_has_the_same_keys()
+    {
+        // A repeated key is dropped by the build with only a warning (MSB3568): the first wins, whatever its placeholders.
+        var files = Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "src"), "*.resx", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/")).ToList();
+        Assert.True(files.Count >= 10, $"found only {files.Count} resource files");
+        List<string> Names(string file) => XDocument.Load(file).Root!.Elements("data").Select(d => d.Attribute("name")!.Value).ToList();
+        var repeated = files.SelectMany(f => Names(f).GroupBy(k => k).Where(g => g.Count() > 1).Select(g => $"{Path.GetFileName(f)}: {g.Key}")).ToList();
+        Assert.Empty(repeated);
+        foreach (var english in files.Where(f => !f.EndsWith(".zh-CN.resx", StringComparison.Ordinal)))
+        {
+            var chinese = english[..^".resx".Length] + ".zh-CN.resx";
+            Assert.True(File.Exists(chinese), $"{Path.GetFileName(english)} has no zh-CN twin");
+            Assert.Equal(Names(english).Order(), Names(chinese).Order());
+        }
+    }
+
     [GeneratedRegex("""L\["([A-Za-z0-9_]+)"\]""")]
     private static partial Regex UsedKey();
 

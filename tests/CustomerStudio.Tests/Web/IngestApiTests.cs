@@ -167,6 +167,38 @@ public class IngestApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixtu
     }
 
     [Fact]
+    public async Task An_incoming_order_puts_the_customer_in_a_real_time_tag_on_orders()
+    {
+        var code = "rt_" + Guid.NewGuid().ToString("N")[..8];
+        using (var scope = app.Factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StudioDbContext>();
+            db.Tags.Add(new Tag
+            {
+                CategoryId = db.TagCategories.First().Id, Code = code, NameZh = "大单客户", NameEn = "Big spender", Kind = TagKind.Rule, Status = TagStatus.Active,
+                RefreshRule = RefreshRule.RealTime, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow, LastComputedAt = DateTime.UtcNow,
+                DefinitionJson = """{"rules":[{"condition":{"orders":"sum","op":"gte","value":88888,"within":"P1D"}}]}""",
+            });
+            await db.SaveChangesAsync();
+        }
+        var (_, secret) = await KeyAsync("ingest:orders");
+        var ext = "rto-" + Guid.NewGuid().ToString("N")[..8];
+        var order = $$"""{"customer":{"externalId":"{{ext}}"},"orderNo":"{{ext}}","lines":[{"sku":"GOLD","quantity":1,"unitPrice":99999}]}""";
+        Assert.Equal(HttpStatusCode.OK, (await Machine(secret).PostAsync("/api/ingest/orders", Body(order))).StatusCode);
+
+        // Orders feed real-time tags as events do: the tag was computed just now, so the minute sweep would not touch it within 20 s.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var tagged = false;
+        while (!tagged && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(250);
+            tagged = Db(db => db.TagAssignments.Any(a => a.Source == AssignmentSource.Rule && db.Tags.Any(t => t.Id == a.TagId && t.Code == code)
+                                                           && db.CustomerIdentities.Any(i => i.Value == ext && i.CustomerId == a.CustomerId)));
+        }
+        Assert.True(tagged, "the real-time tag on orders was not assigned within 20 s");
+    }
+
+    [Fact]
     public async Task Identities_are_stitched_and_customers_sharing_them_are_merged_automatically()
     {
         var (_, secret) = await KeyAsync("ingest:customers", "ingest:events");

@@ -90,7 +90,8 @@ public sealed class JourneyOperations(StudioDbContext db, TimeProvider clock)
     public async Task<EnrollResult> EnrollAsync(int journeyId, IReadOnlyCollection<long> customerIds, Actor actor, CancellationToken ct = default)
     {
         if (customerIds.Count == 0) return EnrollResult.Failed(new ConditionError("customerIds", "Required", "customerIds"));
-        if (customerIds.Count > 100_000) return EnrollResult.Failed(new ConditionError("customerIds", "TooManyCustomers", "100000"));
+        if (customerIds.Count > 100_000) return EnrollResult.Failed(new ConditionError("customerIds", "TooManyCustomers",
+            customerIds.Count.ToString(CultureInfo.InvariantCulture), "100000"));
         var now = clock.GetUtcNow().UtcDateTime;
         var result = await JourneyEnrollment.EnrollManuallyAsync(db, journeyId, customerIds, now, ct: ct);
         if (result.Errors.Count == 0)
