@@ -395,4 +395,55 @@ public class JourneyDesignerTests : BunitTestBase, IClassFixture<DesignerDatabas
         await cut.InvokeAsync(() => cut.Find("[data-testid=dry-run-clear]").Click());
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=path-step]")), Wait);
     }
+
+    [Fact]
+    public async Task A_sample_dry_run_counts_on_the_canvas_how_many_reached_each_node_and_opens_one_run()
+    {
+        // Six customers are in the trigger's segment (客户0–客户5; the even ones have a company).
+        List<long> members;
+        await using (var db = _world.Database.CreateContext())
+        {
+            var segment = await db.Segments.Where(x => x.Code == "high_intent").Select(x => x.Id).SingleAsync();
+            members = await db.Customers.Where(c => c.Name!.StartsWith("客户") && c.Name.Length == 3).OrderBy(c => c.Id).Select(c => c.Id).Take(6).ToListAsync();
+            if (!await db.SegmentMemberships.AnyAsync(m => m.SegmentId == segment))
+            {
+                db.SegmentMemberships.AddRange(members.Select(id => new CustomerStudio.Core.Segments.SegmentMembership { SegmentId = segment, CustomerId = id, EnteredAt = DateTime.UtcNow }));
+                await db.SaveChangesAsync();
+            }
+        }
+        var cut = await OpenAsync("dry_run_sample", JourneyWorkspaceWorld.Fixture);
+        await cut.InvokeAsync(() => cut.FindAll(".mud-tab")[2].Click());
+        cut.WaitForAssertion(() => cut.Find("[data-testid=dry-run]"), Wait);
+        var mode = cut.FindComponents<MudRadioGroup<bool>>().Single();
+        await cut.InvokeAsync(() => mode.Instance.ValueChanged.InvokeAsync(true));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=dry-run-sample-size]"), Wait);
+        Assert.False(cut.Find("[data-testid=dry-run-start]").HasAttribute("disabled"));
+        await cut.InvokeAsync(() => cut.Find("[data-testid=dry-run-start]").Click());
+
+        cut.WaitForAssertion(() => Assert.Equal("6", cut.Find("[data-testid=dry-run-sample]").GetAttribute("data-runs")), Wait);
+        Assert.Contains("从分群「高意向」的 6 位成员中随机抽取了 6 位", cut.Find("[data-testid=dry-run-sample-source]").TextContent);
+        Assert.Equal(members, cut.FindAll("[data-testid=dry-run-sample-run]").Select(r => long.Parse(r.GetAttribute("data-customer-id")!)));
+        // Names stay masked for the marketer.
+        Assert.Contains("客*", cut.Find("[data-testid=dry-run-sample-run]").TextContent);
+        Assert.Equal(6, cut.FindAll("[data-testid=dry-run-sample-outcome]").Sum(o => int.Parse(o.GetAttribute("data-count")!)));
+        // The canvas counts the customers: all six entered and waited; the three with a company went to the A/B split.
+        string Count(string node) => Node(cut, node).QuerySelector("[data-testid=path-count]")?.GetAttribute("data-count") ?? "";
+        Assert.Equal(("6", "6", "6", "3"), (Count("entered"), Count("wait_demo"), Count("is_b2b"), Count("split")));
+        Assert.Empty(cut.FindAll("[data-testid=path-step]"));
+        Assert.Equal("", Count("tag_hot"));
+        Assert.Contains(cut.FindAll("[data-testid=canvas-edge].on-path"), e => e.GetAttribute("data-from") == "is_b2b" && e.GetAttribute("data-port") == "no");
+        Assert.Equal("6", cut.Find("[data-testid=dry-run-sample-send][data-node=welcome]").GetAttribute("data-count"));
+        Assert.Contains("欢迎邮件：6 人中 6 人", cut.Find("[data-testid=dry-run-sample-send][data-node=welcome]").TextContent);
+
+        // One run's own path: the single-customer dry run, numbered on the canvas.
+        await cut.InvokeAsync(() => cut.FindAll("[data-testid=dry-run-sample-path]")[1].Click());
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Equal(["entered", "welcome", "wait_demo", "is_b2b", "done"], cut.FindAll("[data-testid=dry-run-step]").Select(x => x.GetAttribute("data-node")));
+            Assert.Empty(cut.FindAll("[data-testid=dry-run-sample]"));
+            Assert.Equal("1", Node(cut, "entered").QuerySelector("[data-testid=path-step]")!.TextContent);
+        }, Wait);
+        await using (var db = _world.Database.CreateContext())
+            Assert.False(await db.Outbox.AnyAsync());
+    }
 }

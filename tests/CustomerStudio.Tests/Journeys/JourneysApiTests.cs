@@ -189,5 +189,33 @@ public class JourneysApiTests(StudioAppFixture app) : IClassFixture<StudioAppFix
         }));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal(["customerId", "events[0].after"], (await JsonAsync(bad))["errors"]!.AsArray().Select(e => e!["path"]!.GetValue<string>()));
+
+        // A sample of the trigger's audience (the demo's 高意向 members), the same simulated demo request for each.
+        var sample = await client.PostAsync($"/api/journeys/{id}/dry-run/sample", Body(new JsonObject
+        {
+            ["size"] = 4, ["events"] = new JsonArray(new JsonObject { ["type"] = "demo_request", ["after"] = "P1D" }),
+        }));
+        Assert.True(sample.StatusCode == HttpStatusCode.OK, await sample.Content.ReadAsStringAsync());
+        var summed = await JsonAsync(sample);
+        int members;
+        using (var scope = app.Factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<StudioDbContext>();
+            var segment = await db.Segments.Where(x => x.Code == "high_intent").Select(x => x.Id).SingleAsync();
+            members = await db.SegmentMemberships.CountAsync(m => m.SegmentId == segment && db.Customers.Any(c => c.Id == m.CustomerId && c.MergedIntoId == null));
+            Assert.Equal(outboxBefore, await db.Outbox.CountAsync());
+        }
+        Assert.True(members > 4, $"the demo's 高意向 segment has {members} members");
+        Assert.Equal(("segment", "high_intent", members), (summed["source"]!["kind"]!.GetValue<string>(), summed["source"]!["code"]!.GetValue<string>(),
+            summed["source"]!["pool"]!.GetValue<int>()));
+        var runs = summed["runs"]!.AsArray();
+        Assert.Equal(4, runs.Select(r => r!["customerId"]!.GetValue<long>()).Distinct().Count());
+        Assert.Equal(4, summed["reached"]!["entered"]!.GetValue<int>());
+        Assert.Equal(4, summed["outcomes"]!.AsObject().Sum(o => o.Value!.GetValue<int>()));
+        Assert.Equal(runs.Sum(r => r!["messages"]!.GetValue<int>()), summed["sends"]!.AsObject().Sum(o => o.Value!.GetValue<int>()));
+
+        var tooMany = await client.PostAsync($"/api/journeys/{id}/dry-run/sample", Body(new JsonObject { ["size"] = 500, ["horizonDays"] = 0 }));
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Equal(["size", "horizonDays"], (await JsonAsync(tooMany))["errors"]!.AsArray().Select(e => e!["path"]!.GetValue<string>()));
     }
 }

@@ -199,6 +199,59 @@ public sealed class OutboxTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_sample_dry_run_draws_from_the_trigger_audience_and_sums_up_the_runs_writing_nothing(DatabaseProvider provider)
+    {
+        await using var world = await JourneyWorld.CreateAsync(provider, customers: 20);
+        var c = world.Customers;
+        // Ten members of the trigger's segment, one of them merged away since (its data lives on the survivor).
+        await world.EnterSegmentAsync([.. c.Take(10)]);
+        await using (var merge = world.Db())
+            await merge.Customers.Where(x => x.Id == c[9]).ExecuteUpdateAsync(u => u.SetProperty(x => x.MergedIntoId, c[0]));
+        var definition = Core.Journeys.Definition.JourneyDefinitionJson.Read(JourneyEngineTests.Nurture);
+        await using var db = world.Db();
+        var dry = new JourneyDryRun(db, world.Time);
+
+        // Asking for more than the audience holds runs everyone in it once.
+        var all = await dry.RunSampleAsync(definition, 50, new DryRunOptions());
+        Assert.Equal(new SampleSource("segment", "high_intent", 9), all.Source);
+        Assert.Equal(c.Take(9), all.Runs.Select(r => r.CustomerId));
+        Assert.Equal(new Dictionary<string, int> { ["completed"] = 9 }, all.Outcomes);
+        // No demo request: everyone times out of the wait; the even ones have a company and get the case study.
+        Assert.Equal(new Dictionary<string, int> { ["entered"] = 9, ["welcome"] = 9, ["wait_demo"] = 9, ["is_b2b"] = 9, ["case"] = 5, ["done"] = 9 },
+            all.Reached.OrderBy(x => x.Key, StringComparer.Ordinal).ToDictionary());
+        Assert.Equal([new SamplePort("entered", "next", 9), new SamplePort("is_b2b", "no", 4), new SamplePort("is_b2b", "yes", 5)],
+            all.Ports.Where(p => p.Node is "entered" or "is_b2b"));
+        Assert.Contains(new SamplePort("wait_demo", "timeout", 9), all.Ports);
+        // c3 opted out of e-mail: eight welcome mails; c0, c2, c4, c6, c8 get the case study.
+        Assert.Equal((8, 5), (all.Sends["welcome"], all.Sends["case"]));
+        Assert.Equal(0, all.Runs.Single(r => r.CustomerId == c[3]).Messages);
+        Assert.Equal(("done", 2), (all.Runs[0].EndNode, all.Runs[0].Messages));
+
+        // A smaller sample: distinct members, drawn at random.
+        var some = await dry.RunSampleAsync(definition, 4, new DryRunOptions(Events: [new SimulatedEvent("demo_request", TimeSpan.FromHours(5))]));
+        Assert.Equal(4, some.Runs.Select(r => r.CustomerId).Distinct().Count());
+        Assert.All(some.Runs, r => Assert.Contains(r.CustomerId, c.Take(9)));
+        Assert.Equal(4, some.Reached["tag_hot"]);
+        Assert.False(some.Reached.ContainsKey("is_b2b"));
+
+        // An event trigger samples the customers who had the event; none had it, so all customers instead (said so).
+        var onEvent = Core.Journeys.Definition.JourneyDefinitionJson.Read(JourneyEngineTests.Nurture.Replace(
+            "\"kind\": \"segment_entered\", \"settings\": { \"segment\": \"high_intent\" }", "\"kind\": \"event_received\", \"settings\": { \"event\": \"trial_started\" }"));
+        Assert.Equal(new SampleSource("all", null, 19, FellBack: true), (await dry.RunSampleAsync(onEvent, 3, new DryRunOptions())).Source);
+        await world.AddEventAsync(c[12], "trial_started");
+        await world.AddEventAsync(c[12], "trial_started");
+        await world.AddEventAsync(c[15], "trial_started");
+        var events = await dry.RunSampleAsync(onEvent, 10, new DryRunOptions());
+        Assert.Equal(new SampleSource("event", "trial_started", 2), events.Source);
+        Assert.Equal([c[12], c[15]], events.Runs.Select(r => r.CustomerId));
+
+        Assert.Empty(await world.OutboxAsync());
+        Assert.Equal(0, await db.JourneyInstances.CountAsync());
+        Assert.Equal(0, await db.TagAssignments.CountAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task E_mail_carries_a_signed_unsubscribe_link_when_the_studio_has_a_public_address(DatabaseProvider provider)
     {
         await using var world = await JourneyWorld.CreateAsync(provider);

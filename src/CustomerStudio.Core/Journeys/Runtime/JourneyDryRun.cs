@@ -21,6 +21,26 @@ public sealed record DryRunStep(string NodeId, string Kind, string? Port, DateTi
 public sealed record DryRunResult(string Outcome, IReadOnlyList<DryRunStep> Steps, IReadOnlyList<string> Notes);
 
 /// <summary>
+/// Where a sample was drawn from: the first trigger's audience (<c>segment</c> members, <c>tag</c> carriers, customers with
+/// the <c>event</c>) or <c>all</c> customers; <see cref="Pool"/> customers to draw from; <see cref="FellBack"/> when the
+/// trigger's audience was empty or unknown and the sample came from all customers instead.
+/// </summary>
+public sealed record SampleSource(string Kind, string? Code, int Pool, bool FellBack = false);
+
+/// <summary>One sampled customer's dry run, summed up: how and where it ended, its steps, what it would send.</summary>
+public sealed record SampleRun(long CustomerId, string Outcome, string? EndNode, int Steps, int Messages);
+
+/// <summary>How many sampled customers left a node by a port.</summary>
+public sealed record SamplePort(string Node, string Port, int Customers);
+
+/// <summary>
+/// A dry run over a sample of customers: where they came from, each run, how many ended each way, how many reached
+/// each node and left by each port, and how many messages (e-mails, SMS, webhook calls, owner notices) each node would send.
+/// </summary>
+public sealed record DryRunSample(SampleSource Source, IReadOnlyList<SampleRun> Runs, IReadOnlyDictionary<string, int> Outcomes,
+    IReadOnlyDictionary<string, int> Reached, IReadOnlyList<SamplePort> Ports, IReadOnlyDictionary<string, int> Sends);
+
+/// <summary>
 /// Runs a (draft) journey for one real customer with simulated time: waits pass instantly, conditions are asked of the
 /// customer's real data as of the simulated moment, A/B picks the branch the runtime would, and sends are rendered but
 /// never queued. Nothing is written. The same node semantics as <see cref="JourneyEngine"/>: consent, quiet hours and
@@ -29,6 +49,82 @@ public sealed record DryRunResult(string Outcome, IReadOnlyList<DryRunStep> Step
 public sealed class JourneyDryRun(StudioDbContext db, TimeProvider clock)
 {
     public const int MaxSteps = 200;
+
+    /// <summary>Most customers in one sample.</summary>
+    public const int MaxSample = 200;
+
+    /// <summary>
+    /// Draws up to <paramref name="size"/> customers at random from the audience of the journey's first trigger (the
+    /// segment's members, the tag's carriers, the customers with the event), or from all customers for date-based and
+    /// manual triggers or when that audience is empty.
+    /// </summary>
+    public async Task<(SampleSource Source, IReadOnlyList<long> CustomerIds)> SampleAsync(JourneyDefinition definition, int size, CancellationToken ct = default)
+    {
+        size = Math.Clamp(size, 1, MaxSample);
+        var trigger = definition.Triggers.FirstOrDefault();
+        (string Kind, string? Code, IQueryable<long>? Pool) audience = trigger?.Kind switch
+        {
+            JourneyNodeKind.SegmentEntered => Segment(trigger.SettingsAs<SegmentEnteredSettings>().Segment),
+            JourneyNodeKind.ScheduledBroadcast => Segment(trigger.SettingsAs<ScheduledBroadcastSettings>().Segment),
+            JourneyNodeKind.TagAdded or JourneyNodeKind.TagRemoved => Tag(trigger.SettingsAs<TagChangedSettings>().Tag),
+            JourneyNodeKind.EventReceived => Event(trigger.SettingsAs<EventReceivedSettings>().Event),
+            _ => ("all", null, null),
+        };
+        var everyone = db.Customers.Where(c => c.MergedIntoId == null).Select(c => c.Id);
+        var source = new SampleSource(audience.Kind, audience.Code, 0);
+        IQueryable<long> pool;
+        if (audience.Pool is { } trigged)
+        {
+            // Live customers only: a merged-away id has no data of its own any more.
+            pool = trigged.Distinct().Where(id => everyone.Contains(id));
+            source = source with { Pool = await pool.CountAsync(ct) };
+            if (source.Pool == 0) (pool, source) = (everyone, new SampleSource("all", null, 0, FellBack: true));
+        }
+        else pool = everyone;
+        if (source.Kind == "all") source = source with { Pool = await everyone.CountAsync(ct) };
+        var ids = await pool.OrderBy(_ => EF.Functions.Random()).Take(size).ToListAsync(ct);
+        return (source, ids.Order().ToList());
+    }
+
+    private (string, string?, IQueryable<long>?) Segment(string code) =>
+        ("segment", code, db.SegmentMemberships.Where(m => db.Segments.Any(s => s.Id == m.SegmentId && s.Code == code)).Select(m => m.CustomerId));
+
+    private (string, string?, IQueryable<long>?) Tag(string code)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return ("tag", code, db.TagAssignments.Where(a => (a.ExpiresAt == null || a.ExpiresAt > now) && db.Tags.Any(t => t.Id == a.TagId && t.Code == code))
+            .Select(a => a.CustomerId));
+    }
+
+    private (string, string?, IQueryable<long>?) Event(string type) =>
+        ("event", type, db.Events.Where(e => e.Type == type).Select(e => e.CustomerId));
+
+    /// <summary>
+    /// Runs the journey for a random sample of its audience (<see cref="SampleAsync"/>) with the same simulated time and
+    /// events for each, and sums the runs up. Nothing is written or sent.
+    /// </summary>
+    public async Task<DryRunSample> RunSampleAsync(JourneyDefinition definition, int size, DryRunOptions options, CancellationToken ct = default)
+    {
+        var (source, ids) = await SampleAsync(definition, size, ct);
+        // Every run starts at the same moment, so the sample is a cross-section of one simulated start.
+        options = options with { Start = options.Start ?? clock.GetUtcNow().UtcDateTime };
+        var runs = new List<SampleRun>(ids.Count);
+        var reached = new Dictionary<string, int>(StringComparer.Ordinal);
+        var ports = new Dictionary<(string, string), int>();
+        var sends = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            var result = await RunAsync(definition, id, options, ct);
+            foreach (var node in result.Steps.Select(x => x.NodeId).Distinct()) reached[node] = reached.GetValueOrDefault(node) + 1;
+            foreach (var port in result.Steps.Where(x => x.Port is not null).Select(x => (x.NodeId, x.Port!)).Distinct()) ports[port] = ports.GetValueOrDefault(port) + 1;
+            foreach (var send in result.Steps.Where(x => x.WouldSendJson is not null)) sends[send.NodeId] = sends.GetValueOrDefault(send.NodeId) + 1;
+            runs.Add(new SampleRun(id, result.Outcome, result.Steps.LastOrDefault()?.NodeId, result.Steps.Count, result.Steps.Count(x => x.WouldSendJson is not null)));
+        }
+        return new DryRunSample(source, runs,
+            runs.GroupBy(r => r.Outcome).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+            reached, ports.Select(p => new SamplePort(p.Key.Item1, p.Key.Item2, p.Value)).OrderBy(p => p.Node, StringComparer.Ordinal).ThenBy(p => p.Port, StringComparer.Ordinal).ToList(),
+            sends);
+    }
 
     public async Task<DryRunResult> RunAsync(JourneyDefinition definition, long customerId, DryRunOptions options, CancellationToken ct = default)
     {

@@ -55,6 +55,9 @@ public sealed record DryRunEventBody(string? Type, string? After);
 /// </summary>
 public sealed record DryRunRequest(long? CustomerId, IReadOnlyList<DryRunEventBody>? Events, int? HorizonDays, JsonElement? Definition);
 
+/// <summary>What a sample dry run takes: how many customers (20 when left out, at most 200), events to pretend for each, days to simulate, optionally a definition.</summary>
+public sealed record DryRunSampleRequest(int? Size, IReadOnlyList<DryRunEventBody>? Events, int? HorizonDays, JsonElement? Definition);
+
 /// <summary>
 /// Journeys over REST: drafts (create, read, save, delete), validation against the workspace, publish into immutable
 /// versions, pause / resume / archive, duplicate, versions and per-node figures. Every rule is
@@ -208,25 +211,29 @@ public static class JourneysApi
                 var errors = new List<ConditionError>();
                 if (request.CustomerId is not { } customerId || !await db.Customers.AnyAsync(c => c.Id == customerId && c.MergedIntoId == null, ct))
                     errors.Add(new ConditionError("customerId", "UnknownCustomer", request.CustomerId?.ToString(CultureInfo.InvariantCulture) ?? ""));
-                var events = new List<Core.Journeys.Runtime.SimulatedEvent>();
-                for (var i = 0; i < (request.Events?.Count ?? 0); i++)
-                {
-                    var e = request.Events![i];
-                    if (string.IsNullOrWhiteSpace(e.Type)) errors.Add(new ConditionError($"events[{i}].type", "Required", "type"));
-                    if (Window.TryParse(e.After) is not { } after) errors.Add(new ConditionError($"events[{i}].after", "InvalidDuration", e.After ?? ""));
-                    else if (!string.IsNullOrWhiteSpace(e.Type)) events.Add(new(e.Type.Trim(), TimeSpan.FromDays(after.Years * 365 + after.Months * 30 + after.Days) + after.Time));
-                }
-                if (request.HorizonDays is < 1 or > 365) errors.Add(new ConditionError("horizonDays", "ValueNotAllowed", request.HorizonDays.Value.ToString(CultureInfo.InvariantCulture), "1–365"));
-                var parsed = Core.Journeys.Definition.JourneyDefinitionJson.Parse(Raw(request.Definition) ?? journey.DraftJson);
-                if (!parsed.Ok) errors.AddRange(parsed.Errors);
+                var (definition, options) = DryRunInput(journey, request.Events, request.HorizonDays, request.Definition, errors);
                 if (errors.Count > 0) return Fail(errors);
-                var result = await dryRun.RunAsync(parsed.Definition!, request.CustomerId!.Value,
-                    new Core.Journeys.Runtime.DryRunOptions(Horizon: TimeSpan.FromDays(request.HorizonDays ?? 30), Events: events), ct);
-                return Results.Ok(result);
+                return Results.Ok(await dryRun.RunAsync(definition!, request.CustomerId!.Value, options, ct));
             })
             .Produces<Core.Journeys.Runtime.DryRunResult>().ProducesErrors()
             .WithName("DryRunJourney")
             .WithSummary("Runs the draft (or the definition sent) for one customer with simulated time and events: the path, what each message would be, notes. Nothing is written or sent. The definition must be valid as far as its shape and graph go.");
+
+        group.MapPost("/{id:int}/dry-run/sample", async (int id, DryRunSampleRequest request, JourneyService journeys,
+                Core.Journeys.Runtime.JourneyDryRun dryRun, CancellationToken ct) =>
+            {
+                if (await journeys.GetAsync(id, ct) is not { } journey) return UnknownJourney(id);
+                var errors = new List<ConditionError>();
+                if (request.Size is < 1 or > Core.Journeys.Runtime.JourneyDryRun.MaxSample)
+                    errors.Add(new ConditionError("size", "ValueNotAllowed", request.Size.Value.ToString(CultureInfo.InvariantCulture),
+                        $"1–{Core.Journeys.Runtime.JourneyDryRun.MaxSample}"));
+                var (definition, options) = DryRunInput(journey, request.Events, request.HorizonDays, request.Definition, errors);
+                if (errors.Count > 0) return Fail(errors);
+                return Results.Ok(await dryRun.RunSampleAsync(definition!, request.Size ?? 20, options, ct));
+            })
+            .Produces<Core.Journeys.Runtime.DryRunSample>().ProducesErrors()
+            .WithName("DryRunJourneySample")
+            .WithSummary("Runs the draft (or the definition sent) for a random sample of its first trigger's audience (segment members, tag carriers, customers with the event; all customers otherwise) with the same simulated time and events: each run's outcome, how many reached each node and left by each port, what each node would send. Nothing is written or sent.");
 
         group.MapGet("/{id:int}/stats", async (int id, int? version, JourneyStats stats, CancellationToken ct) =>
                 await stats.ForAsync(id, version, ct) is { } result
@@ -235,6 +242,24 @@ public static class JourneysApi
             .Produces<JourneyStatsResult>().ProducesErrors()
             .WithName("GetJourneyStats")
             .WithSummary("Per node: customers who entered, wait there now, left through each port, converted or failed there; per A/B split the conversion rate of each variant and the difference to the first with its 95% interval. ?version= limits it to one version.");
+    }
+
+    /// <summary>The definition to dry-run (sent, or the stored draft) and the simulation's events and horizon; problems go to <paramref name="errors"/>.</summary>
+    private static (Core.Journeys.Definition.JourneyDefinition? Definition, Core.Journeys.Runtime.DryRunOptions Options) DryRunInput(
+        Journey journey, IReadOnlyList<DryRunEventBody>? bodies, int? horizonDays, JsonElement? sent, List<ConditionError> errors)
+    {
+        var events = new List<Core.Journeys.Runtime.SimulatedEvent>();
+        for (var i = 0; i < (bodies?.Count ?? 0); i++)
+        {
+            var e = bodies![i];
+            if (string.IsNullOrWhiteSpace(e.Type)) errors.Add(new ConditionError($"events[{i}].type", "Required", "type"));
+            if (Window.TryParse(e.After) is not { } after) errors.Add(new ConditionError($"events[{i}].after", "InvalidDuration", e.After ?? ""));
+            else if (!string.IsNullOrWhiteSpace(e.Type)) events.Add(new(e.Type.Trim(), TimeSpan.FromDays(after.Years * 365 + after.Months * 30 + after.Days) + after.Time));
+        }
+        if (horizonDays is < 1 or > 365) errors.Add(new ConditionError("horizonDays", "ValueNotAllowed", horizonDays.Value.ToString(CultureInfo.InvariantCulture), "1–365"));
+        var parsed = Core.Journeys.Definition.JourneyDefinitionJson.Parse(Raw(sent) ?? journey.DraftJson);
+        if (!parsed.Ok) errors.AddRange(parsed.Errors);
+        return (parsed.Definition, new Core.Journeys.Runtime.DryRunOptions(Horizon: TimeSpan.FromDays(horizonDays ?? 30), Events: events));
     }
 
     private static async Task<IResult> StatusAsync(Task<JourneyResult> change, JourneyService journeys, CancellationToken ct)

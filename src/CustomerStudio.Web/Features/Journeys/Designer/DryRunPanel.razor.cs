@@ -13,7 +13,8 @@ namespace CustomerStudio.Web.Features.Journeys.Designer;
 /// <summary>
 /// The dry run: pick a customer (by name, phone or id), optionally pretend events after the start, run the draft as it
 /// is on the canvas with simulated time (<see cref="JourneyDryRun"/>), and see the path highlighted on the canvas with
-/// the steps and what each message would be. Nothing is written or sent. Personal data stays masked for roles without
+/// the steps and what each message would be. Or run it for a random sample of the trigger's audience: how the runs
+/// ended, how many reached each node (badged on the canvas), what each node would send, and any one run's own path. Nothing is written or sent. Personal data stays masked for roles without
 /// the right, in the steps and payloads too.
 /// </summary>
 public sealed partial class DryRunPanel
@@ -27,6 +28,10 @@ public sealed partial class DryRunPanel
     private bool _canSee;
     private string? _error;
     private DryRunResult? _result;
+    private bool _sampleMode;
+    private int _sampleSize = 20;
+    private DryRunSample? _sample;
+    private Dictionary<long, CustomerRow> _sampleCustomers = [];
 
     private sealed record EventRow(string Type, string After);
 
@@ -65,18 +70,30 @@ public sealed partial class DryRunPanel
 
     private void AddEvent() => _events.Add(new EventRow(Catalog.EventTypes.FirstOrDefault() ?? "", "P1D"));
 
-    /// <summary>Runs the canvas's draft for the chosen customer.</summary>
+    private DryRunOptions Options() => new(Horizon: TimeSpan.FromDays(Math.Clamp(_horizonDays, 1, 365)),
+        Events: _events.Where(e => !string.IsNullOrWhiteSpace(e.Type)).Select(e => new SimulatedEvent(e.Type, After(e.After))).ToList());
+
+    private async Task SetModeAsync(bool sample)
+    {
+        if (_sampleMode == sample) return;
+        (_sampleMode, _result, _sample, _error) = (sample, null, null, null);
+        await PathChanged.InvokeAsync(null);
+    }
+
+    /// <summary>Runs the canvas's draft for the chosen customer, or for a sample of its audience.</summary>
     public async Task RunAsync()
     {
+        if (_sampleMode)
+        {
+            await RunSampleAsync();
+            return;
+        }
         if (_customer is null) return;
-        (_running, _error, _result) = (true, null, null);
+        (_running, _error, _result, _sample) = (true, null, null, null);
         try
         {
-            var events = _events.Where(e => !string.IsNullOrWhiteSpace(e.Type))
-                .Select(e => new SimulatedEvent(e.Type, After(e.After))).ToList();
             await using var db = await DbFactory.CreateDbContextAsync();
-            _result = await new JourneyDryRun(db, Clock).RunAsync(Diagram.ToDefinition(), _customer.Id,
-                new DryRunOptions(Horizon: TimeSpan.FromDays(Math.Clamp(_horizonDays, 1, 365)), Events: events));
+            _result = await new JourneyDryRun(db, Clock).RunAsync(Diagram.ToDefinition(), _customer.Id, Options());
             await PathChanged.InvokeAsync(PathOf(_result));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -91,11 +108,68 @@ public sealed partial class DryRunPanel
         }
     }
 
+    /// <summary>Runs the draft for a random sample of its audience and shows how many reached each node on the canvas.</summary>
+    private async Task RunSampleAsync()
+    {
+        (_running, _error, _result, _sample) = (true, null, null, null);
+        try
+        {
+            await using var db = await DbFactory.CreateDbContextAsync();
+            var sample = await new JourneyDryRun(db, Clock).RunSampleAsync(Diagram.ToDefinition(), Math.Clamp(_sampleSize, 1, JourneyDryRun.MaxSample), Options());
+            var ids = sample.Runs.Select(r => r.CustomerId).ToList();
+            _sampleCustomers = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id))
+                .Select(c => new CustomerRow(c.Id, c.Name, c.Gender, c.Phone, c.Email, c.Province, c.City, c.LifecycleStage, c.SourceChannel, c.CreatedAt))
+                .ToDictionaryAsync(c => c.Id);
+            _sample = sample;
+            await PathChanged.InvokeAsync(PathOf(sample));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _error = string.Format(L["DryRun_Failed"], ex.Message);
+            await PathChanged.InvokeAsync(null);
+        }
+        finally
+        {
+            _running = false;
+        }
+    }
+
+    /// <summary>One sampled customer's own path: the single-customer run, with the same events and horizon.</summary>
+    private async Task ShowRunAsync(long customerId)
+    {
+        if (!_sampleCustomers.TryGetValue(customerId, out var customer)) return;
+        (_sampleMode, _customer) = (false, customer);
+        await RunAsync();
+    }
+
     private async Task ClearAsync()
     {
-        _result = null;
+        (_result, _sample) = (null, null);
         await PathChanged.InvokeAsync(null);
     }
+
+    /// <summary>A sample on the canvas: every node some run reached, badged with how many did, and every port some run took.</summary>
+    public static CanvasPath PathOf(DryRunSample sample) =>
+        new(sample.Reached, sample.Ports.Select(p => (p.Node, p.Port)).ToHashSet()) { Counts = true };
+
+    private string SourceText(SampleSource source, int drawn) => source switch
+    {
+        { FellBack: true } => string.Format(L["DryRun_SampleFromAllFallback"], drawn, source.Pool),
+        { Kind: "segment" } => string.Format(L["DryRun_SampleFromSegment"], drawn, Catalog.SegmentName(source.Code!), source.Pool),
+        { Kind: "tag" } => string.Format(L["DryRun_SampleFromTag"], drawn, Catalog.TagName(source.Code!), source.Pool),
+        { Kind: "event" } => string.Format(L["DryRun_SampleFromEvent"], drawn, source.Code, source.Pool),
+        _ => string.Format(L["DryRun_SampleFromAll"], drawn, source.Pool),
+    };
+
+    private string SampleCustomerText(long id) =>
+        _sampleCustomers.TryGetValue(id, out var c) ? $"#{c.Id} {PersonalDataMask.Name(c.Name, _canSee)}".TrimEnd() : $"#{id}";
+
+    private string NodeTitle(string nodeId) => Diagram.Node(nodeId) switch
+    {
+        { Label: { } label } when !string.IsNullOrWhiteSpace(label) => label,
+        { } node => Text.Kind(node.Kind),
+        null => nodeId,
+    };
 
     /// <summary>The step number of each node the run visited (its first visit) and the ports it left through.</summary>
     public static CanvasPath PathOf(DryRunResult result)

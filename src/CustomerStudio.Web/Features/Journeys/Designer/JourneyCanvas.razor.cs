@@ -7,8 +7,15 @@ using Microsoft.JSInterop;
 
 namespace CustomerStudio.Web.Features.Journeys.Designer;
 
-/// <summary>A dry run's path on the canvas: the step number of each node it visited and the ports it left through.</summary>
-public sealed record CanvasPath(IReadOnlyDictionary<string, int> Steps, IReadOnlySet<(string From, string Port)> Edges);
+/// <summary>
+/// A dry run's path on the canvas: the step number of each node it visited and the ports it left through; for a sample
+/// (<see cref="Counts"/>), how many sampled customers reached each node and the ports any of them took.
+/// </summary>
+public sealed record CanvasPath(IReadOnlyDictionary<string, int> Steps, IReadOnlySet<(string From, string Port)> Edges)
+{
+    /// <summary>The badges count customers instead of numbering steps.</summary>
+    public bool Counts { get; init; }
+}
 
 /// <summary>
 /// The journey drawn as SVG by Blazor. Moving nodes, drawing connections, panning, zooming and dropping palette entries
