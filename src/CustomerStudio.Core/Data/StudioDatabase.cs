@@ -9,6 +9,24 @@ namespace CustomerStudio.Core.Data;
 /// <summary>Chooses the provider from <see cref="DatabaseOptions"/>; each provider's migrations live in their own assembly.</summary>
 public static class StudioDatabase
 {
+    /// <summary>Pool threads ready without the pool's slow growth when the embedded SQLite database is used.</summary>
+    public const int SqliteMinThreads = 32;
+
+    /// <summary>
+    /// Microsoft.Data.Sqlite runs every command synchronously (its async methods complete on the calling thread), and a
+    /// command waiting for SQLite's single write lock sleeps in SQLite's busy handler on that thread. With the pool sized
+    /// to the cores (two here), a few background jobs queued behind one long write can hold every pool thread, and page
+    /// requests then wait while the pool grows by about a thread per half second (the likely cause of a sign-in page
+    /// that once took over 15 s in CI right after a 540,000-row import). Letting the pool start up to
+    /// <see cref="SqliteMinThreads"/> threads at once keeps requests served while jobs wait; threads are still only
+    /// created when work needs them.
+    /// </summary>
+    public static void PrepareThreadPoolForSqlite()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        if (workers < SqliteMinThreads) ThreadPool.SetMinThreads(SqliteMinThreads, io);
+    }
+
     public const string SqliteMigrations = "CustomerStudio.Data.Sqlite";
     public const string SqlServerMigrations = "CustomerStudio.Data.SqlServer";
     public const string PostgreSqlMigrations = "CustomerStudio.Data.PostgreSql";
