@@ -14,6 +14,11 @@ public enum PackChange
     Changed,
     /// <summary>Same code with a different meaning (made in the workspace, by another pack, or edited since): needs a choice.</summary>
     Conflict,
+    /// <summary>
+    /// Installed by an earlier version of this pack, not in this one: kept in the workspace as it is (nothing is deleted
+    /// or deprecated silently); said so, so that an admin can retire it by hand.
+    /// </summary>
+    Dropped,
 }
 
 /// <summary>What to do with a conflicting item.</summary>
@@ -40,7 +45,7 @@ public sealed record PackDiff(string Code, string Version, string? InstalledVers
 {
     public IEnumerable<PackDiffItem> Conflicts => Items.Where(i => i.Change == PackChange.Conflict);
     public int Count(PackChange change) => Items.Count(i => i.Change == change);
-    public bool NothingToDo => Items.All(i => i.Change == PackChange.Unchanged);
+    public bool NothingToDo => Items.All(i => i.Change is PackChange.Unchanged or PackChange.Dropped);
 }
 
 /// <summary>What a pack installed (kept in <see cref="InstalledTemplate.ManifestJson"/>): each item with the fingerprint it had then.</summary>

@@ -108,6 +108,14 @@ public sealed class TemplatePackService(StudioDbContext db, TimeProvider clock, 
                 Warnings = change == PackChange.New && key.Kind == PackItemKind.Tag ? LookAlikes(pack.Tags.First(t => t.Code == key.Code), workspace) : [],
             });
         }
+        // What an earlier version installed and this one no longer has stays in the workspace: listed, never removed.
+        var inPack = items.Select(i => i.Key.ToString()).ToHashSet();
+        foreach (var key in manifest?.Items.Select(i => i.Key).Where(k => !inPack.Contains(k)) ?? [])
+        {
+            var dropped = PackItemKey.Parse(key);
+            if (Current(workspace, dropped) is { } current)
+                items.Add(new PackDiffItem(dropped, WorkspaceName(workspace, dropped), PackChange.Dropped, [], current, null));
+        }
         return new PackDiff(pack.Code, pack.Version, installed?.Version, items);
     }
 
@@ -168,7 +176,12 @@ public sealed class TemplatePackService(StudioDbContext db, TimeProvider clock, 
         var writes = diff.Items.Where(i => i.Change is PackChange.New or PackChange.Changed
                                            || (i.Change == PackChange.Conflict && choices.GetValueOrDefault(i.Key.ToString()) == ConflictChoice.Overwrite)).ToList();
         foreach (var item in diff.Items.Except(writes))
-            outcomes.Add(new PackInstalledItem(item.Key, item.Name, item.Change == PackChange.Unchanged ? "unchanged" : "skipped"));
+            outcomes.Add(new PackInstalledItem(item.Key, item.Name, item.Change switch
+            {
+                PackChange.Unchanged => "unchanged",
+                PackChange.Dropped => "kept",
+                _ => "skipped",
+            }));
         if (writes.Count == 0 && installed?.Version == pack.Version)
             return new PackInstallResult(true, [], diff, outcomes, renamed, started.Elapsed, []);
 
@@ -196,8 +209,10 @@ public sealed class TemplatePackService(StudioDbContext db, TimeProvider clock, 
             var previous = InstalledManifest.Read(installed?.ManifestJson)?.Items ?? [];
             var mine = diff.Items.Where(i => writes.Contains(i) || (i.Change == PackChange.Unchanged && previous.Any(p => p.Key == i.Key.ToString())))
                 .Select(i => new InstalledItem(i.Key.ToString(), PackJson.Fingerprint(i.Pack!)));
+            // Items of earlier versions that this one dropped stay recorded: the next diff lists them again as dropped.
+            var packKeys = diff.Items.Where(i => i.Change != PackChange.Dropped).Select(i => i.Key.ToString()).ToHashSet();
             var manifest = new InstalledManifest(pack.Code, pack.Version,
-                [.. mine.UnionBy(previous.Where(p => diff.Items.All(i => i.Key.ToString() != p.Key)), i => i.Key)]) { Renamed = renamed };
+                [.. mine.UnionBy(previous.Where(p => !packKeys.Contains(p.Key)), i => i.Key)]) { Renamed = renamed };
             var before = installed is null ? null : new { installed.Code, installed.Version };
             installed ??= db.InstalledTemplates.Add(new InstalledTemplate { Code = pack.Code }).Entity;
             installed.Version = pack.Version;
@@ -266,6 +281,19 @@ public sealed class TemplatePackService(StudioDbContext db, TimeProvider clock, 
     }
 
     private static string Name(string culture, string zh, string en) => WorkspaceDefinitions.NameIn(culture, zh, en);
+
+    /// <summary>A workspace item's name in the workspace's language (its code when it has none).</summary>
+    private static string WorkspaceName(WorkspaceDefinitions w, PackItemKey key) => key.Kind switch
+    {
+        PackItemKind.Category when w.Categories.TryGetValue(key.Code, out var c) => Name(w.Culture, c.NameZh, c.NameEn),
+        PackItemKind.CustomField when w.Fields.TryGetValue(key.Code, out var f) => Name(w.Culture, f.NameZh, f.NameEn),
+        PackItemKind.EmailTemplate when w.EmailTemplates.TryGetValue((key.Code, key.Language!), out var e) => e.Name,
+        PackItemKind.Tag when w.Tags.TryGetValue(key.Code, out var t) => Name(w.Culture, t.NameZh, t.NameEn),
+        PackItemKind.Segment when w.Segments.TryGetValue(key.Code, out var s) => Name(w.Culture, s.NameZh, s.NameEn),
+        PackItemKind.Journey when w.Journeys.TryGetValue(key.Code, out var j) => Name(w.Culture, j.NameZh, j.NameEn),
+        PackItemKind.Scoring => "RFM / lead scoring",
+        _ => key.Code,
+    };
 
     private static JsonNode? Current(WorkspaceDefinitions w, PackItemKey key) => key.Kind switch
     {

@@ -71,6 +71,25 @@ public class PackDiffViewTests : BunitTestBase
     }
 
     [Fact]
+    public void Items_an_earlier_version_installed_and_this_one_dropped_are_listed_as_kept()
+    {
+        Render<MudPopoverProvider>();
+        var diff = Diff with
+        {
+            Items = [.. Diff.Items, new(new PackItemKey(PackItemKind.Segment, "cart_abandoners"), "Cart abandoners", PackChange.Dropped, [], new JsonObject(), null)],
+        };
+        var cut = Render<PackDiffView>(p => p.Add(v => v.Diff, diff));
+        Assert.Contains("No longer in the pack: 1", cut.Find("[data-testid=diff-count-dropped]").TextContent);
+        var rows = cut.FindAll("[data-testid=diff-row]");
+        // After what the install changes, before the unchanged.
+        Assert.Equal(["Tag:repeat_buyer", "Scoring:scoring", "Tag:lapsing_buyer", "Segment:big_baskets", "Segment:cart_abandoners"], rows.Select(r => r.GetAttribute("data-key")));
+        Assert.Contains("stays in the workspace as it is", rows[4].QuerySelector("[data-testid=diff-dropped-note]")!.TextContent);
+        Assert.Empty(rows[4].QuerySelectorAll("[data-testid=diff-choice]"));
+        // A pack without dropped items shows no such count.
+        Assert.Empty(Render<PackDiffView>(p => p.Add(v => v.Diff, Diff)).FindAll("[data-testid=diff-count-dropped]"));
+    }
+
+    [Fact]
     public void Chinese_labels_come_from_the_resources()
     {
         UseCulture("zh-CN");

@@ -147,6 +147,8 @@ public class TemplatePackConflictTests
         v2["version"] = "1.1.0";
         v2["tags"]![2]!["description"] = "最近一笔已支付订单在90到180天前（v1.1 说明更新）。";
         v2["segments"]![3]!["description"] = "R、F、M 均低（v1.1）。";
+        // v1.1 no longer ships the cart abandoners segment.
+        v2["segments"]!.AsArray().RemoveAt(6);
         v2["segments"]!.AsArray().Add(JsonNode.Parse("""{"code":"big_baskets","nameZh":"大额订单客户","nameEn":"Big baskets","condition":{"tag":"order_value_tier","values":["high"]}}"""));
 
         await using (var db = database.CreateContext())
@@ -157,10 +159,22 @@ public class TemplatePackConflictTests
             Assert.Equal(PackChange.New, diff.Items.Single(i => i.Key.Code == "big_baskets").Change);
             Assert.Equal(PackChange.Conflict, diff.Items.Single(i => i.Key.Code == "rfm_hibernating").Change);
             Assert.Equal(PackChange.Unchanged, diff.Items.Single(i => i.Key.Code == "winback").Change);
+            // What v1.0 installed and v1.1 dropped is listed (with the workspace's copy), and will be kept, not removed.
+            var dropped = Assert.Single(diff.Items, i => i.Change == PackChange.Dropped);
+            Assert.Equal((new PackItemKey(PackItemKind.Segment, "cart_abandoners"), "加购未买人群"), (dropped.Key, dropped.Name));
+            Assert.NotNull(dropped.Workspace);
+            Assert.Null(dropped.Pack);
 
             var result = await PackWorld.Service(db).InstallAsync(Bytes(v2), new Dictionary<string, ConflictChoice> { ["Segment:rfm_hibernating"] = ConflictChoice.Skip }, PackWorld.Admin);
             Assert.True(result.Ok, string.Join("\n", result.Errors));
             Assert.Equal("upgraded", result.Items.Single(i => i.Key.Code == "lapsing_buyer").Outcome);
+            Assert.Equal("kept", result.Items.Single(i => i.Key.Code == "cart_abandoners").Outcome);
+        }
+        await using (var db = database.CreateContext())
+        {
+            // Still recorded as this pack's: the same version again lists it as dropped again, and changes nothing.
+            var (_, again) = await PackWorld.Service(db).DiffAsync(Bytes(v2));
+            Assert.Equal(PackChange.Dropped, again!.Items.Single(i => i.Key.Code == "cart_abandoners").Change);
         }
         await using (var check = database.CreateContext())
         {
@@ -169,6 +183,7 @@ public class TemplatePackConflictTests
             Assert.Equal(2, (await check.Tags.SingleAsync(t => t.Code == "lapsing_buyer")).Version);
             Assert.Contains("general_keep", (await check.Segments.SingleAsync(s => s.Code == "rfm_hibernating")).DefinitionJson);
             Assert.True(await check.Segments.AnyAsync(s => s.Code == "big_baskets"));
+            Assert.True(await check.Segments.AnyAsync(s => s.Code == "cart_abandoners"));
             var older = await PackWorld.Service(check).InstallAsync(PackWorld.Bundled("retail"), NoChoices, PackWorld.Admin);
             Assert.Equal("OlderVersion", Assert.Single(older.Errors).Code);
         }

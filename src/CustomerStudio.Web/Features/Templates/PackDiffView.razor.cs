@@ -21,7 +21,7 @@ public partial class PackDiffView
 
     private IEnumerable<PackDiffItem> Visible => Diff.Items
         .Where(i => _showUnchanged || i.Change != PackChange.Unchanged)
-        .OrderBy(i => i.Change switch { PackChange.Conflict => 0, PackChange.Changed => 1, PackChange.New => 2, _ => 3 })
+        .OrderBy(i => i.Change switch { PackChange.Conflict => 0, PackChange.Changed => 1, PackChange.New => 2, PackChange.Dropped => 3, _ => 4 })
         .ThenBy(i => i.Key.Kind);
 
     private ConflictChoice? ChoiceOf(PackDiffItem item) => Choices.TryGetValue(item.Key.ToString(), out var c) ? c : null;
@@ -39,6 +39,7 @@ public partial class PackDiffView
         PackChange.New => Color.Success,
         PackChange.Changed => Color.Info,
         PackChange.Conflict => Color.Warning,
+        PackChange.Dropped => Color.Secondary,
         _ => Color.Default,
     };
 }

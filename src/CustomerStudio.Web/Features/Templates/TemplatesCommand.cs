@@ -90,7 +90,7 @@ public static class TemplatesCommand
                                       (item.Differences.Count > 0 ? $"  [{string.Join(", ", item.Differences)}]" : "") +
                                       (item.RenameTo is null ? "" : $"  (rename → {item.RenameTo})") +
                                       string.Concat(item.Warnings.Select(w => $"\n      warning: {w.Message()}")));
-                Console.WriteLine($"{diff.Count(PackChange.New)} new, {diff.Count(PackChange.Changed)} changed, {diff.Count(PackChange.Conflict)} conflicting, {diff.Count(PackChange.Unchanged)} unchanged.");
+                Console.WriteLine($"{diff.Count(PackChange.New)} new, {diff.Count(PackChange.Changed)} changed, {diff.Count(PackChange.Conflict)} conflicting, {diff.Count(PackChange.Unchanged)} unchanged{(diff.Count(PackChange.Dropped) > 0 ? $", {diff.Count(PackChange.Dropped)} no longer in the pack (kept)" : "")}.");
                 return 0;
             }
             case "install" when Pack(1) is { } bytes:
