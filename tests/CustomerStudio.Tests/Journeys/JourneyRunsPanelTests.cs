@@ -3,6 +3,7 @@ using AngleSharp.Dom;
 using Bunit;
 using CustomerStudio.Core.Data;
 using CustomerStudio.Core.Journeys;
+using CustomerStudio.Core.Journeys.Runtime;
 using CustomerStudio.Core.Security;
 using CustomerStudio.Tests.Components;
 using CustomerStudio.Tests.Infrastructure;
@@ -372,5 +373,45 @@ public class JourneyRunsPanelTests : BunitTestBase, IClassFixture<DesignerDataba
         var name = Row(cut, instance).QuerySelector("[data-testid=run-customer]")!.TextContent.Trim();
         Assert.Equal(admin ? "客户3" : "客**", name);
         Assert.DoesNotContain(admin ? "客**" : "客户3", cut.Find("[data-testid=runs-table]").TextContent);
+    }
+    [Fact]
+    public async Task An_instance_path_opens_under_its_row_in_the_reader_language_and_on_the_canvas()
+    {
+        SignIn();
+        var id = await PublishedAsync("runs_path");
+        var customers = await CustomersAsync(2);
+        var waiting = await InstanceAsync(id, customers[0], InstanceStatus.Waiting, "wait_demo", awaited: "demo_request", wakeAt: Then.AddDays(3));
+        var converted = await InstanceAsync(id, customers[1], InstanceStatus.Converted, "goal");
+        await using (var db = _world.Database.CreateContext())
+        {
+            JourneyStepLog Step(long instance, string node, string? port, string? message, int minutes) =>
+                new() { InstanceId = instance, JourneyId = id, NodeId = node, Port = port, Message = message, At = Then.AddMinutes(minutes) };
+            db.JourneyStepLog.AddRange(
+                Step(waiting, "entered", "next", null, 0), Step(waiting, "welcome", "next", StepMessages.Queued, 1), Step(waiting, "wait_demo", null, StepMessages.Waiting, 1),
+                Step(converted, "entered", "next", null, 0), Step(converted, "goal", null, StepMessages.GoalEvent("contract_signed"), 5));
+            await db.SaveChangesAsync();
+        }
+        var cut = await OpenRunsAsync(id);
+
+        await cut.InvokeAsync(() => Row(cut, waiting).QuerySelector("[data-testid=run-path]")!.Click());
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=run-step]").Count), Wait);
+        var steps = cut.FindAll("[data-testid=run-step]");
+        Assert.Equal(["entered", "welcome", "wait_demo"], steps.Select(x => x.GetAttribute("data-node")));
+        Assert.Contains("欢迎邮件", steps[1].TextContent);
+        Assert.Equal(["", "已排队发送", "等待中"], steps.Select(x => x.QuerySelector("[data-testid=run-step-message]")!.TextContent.Trim()));
+        // The canvas numbers the path and marks the ports taken.
+        cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("[data-testid=canvas-node][data-node-id='wait_demo'] [data-testid=path-step]").TextContent), Wait);
+        Assert.Contains(cut.FindAll("[data-testid=canvas-edge].on-path"), e => e.GetAttribute("data-from") == "welcome" && e.GetAttribute("data-port") == "next");
+
+        // Another instance's path replaces it; clicking again closes it and clears the canvas.
+        await cut.InvokeAsync(() => Row(cut, converted).QuerySelector("[data-testid=run-path]")!.Click());
+        cut.WaitForAssertion(() => Assert.Equal(converted.ToString(), cut.Find("[data-testid=run-steps]").GetAttribute("data-instance-id")), Wait);
+        Assert.Equal("因事件 contract_signed 达成目标", cut.FindAll("[data-testid=run-step-message]")[1].TextContent.Trim());
+        await cut.InvokeAsync(() => Row(cut, converted).QuerySelector("[data-testid=run-path]")!.Click());
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Empty(cut.FindAll("[data-testid=run-steps]"));
+            Assert.Empty(cut.FindAll("[data-testid=path-step]"));
+        }, Wait);
     }
 }

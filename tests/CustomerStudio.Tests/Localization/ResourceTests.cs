@@ -56,6 +56,7 @@ public partial class ResourceTests
             .. Enum.GetNames<JourneyStatus>().Select(n => "JourneyStatus_" + n),
             .. Enum.GetNames<CustomerStudio.Core.Templates.PackChange>().Select(n => "PackChange_" + n),
             .. Enum.GetNames<CustomerStudio.Core.Templates.PackItemKind>().Select(n => "PackKind_" + n),
+            .. CustomerStudio.Core.Journeys.Runtime.StepMessages.AllCodes.Select(c => "Step_" + c),
         ];
         Assert.Empty(expected.Except(known));
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CustomerStudio.Core.Data;
 using CustomerStudio.Core.Journeys;
+using CustomerStudio.Core.Journeys.Runtime;
 using CustomerStudio.Core.Templates;
 using CustomerStudio.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -91,6 +92,15 @@ public class JourneyRuntimeApiTests(StudioAppFixture app) : IClassFixture<Studio
         Assert.Equal([InstanceStatus.Removed, InstanceStatus.Waiting], instances.Select(i => i.Status));
         Assert.True(await DbAsync(db => db.AuditEntries.AnyAsync(a => a.EntityType == "Journey" && a.EntityId == journeyId.ToString() && a.Action == "customer_removed")));
         Assert.Equal(HttpStatusCode.NotFound, (await marketer.GetAsync("/api/journeys/987654/instances")).StatusCode);
+
+        // The path the runtime wrote for the one still waiting: entered, queued its e-mail (after the retry), waits.
+        var steps = JsonNode.Parse(await marketer.GetStringAsync($"/api/journeys/{journeyId}/instances/{instances[1].Id}/steps"))!.AsArray();
+        Assert.Equal(("start", "next"), (steps[0]!["nodeId"]!.GetValue<string>(), steps[0]!["port"]!.GetValue<string>()));
+        Assert.Equal([("mail", "next", StepMessages.Queued), ("pause", null, StepMessages.Waiting)],
+            steps.TakeLast(2).Select(x => (x!["nodeId"]!.GetValue<string>(), x["port"]?.GetValue<string>(), x["message"]?.GetValue<string>())));
+        var other = await marketer.GetAsync($"/api/journeys/{journeyId + 1000}/instances/{instances[1].Id}/steps");
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Contains("instanceId", await other.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -185,7 +185,7 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
             if (!batch.People.TryGetValue(instance.CustomerId, out var person) || person.MergedIntoId is not null)
             {
                 // The customer was deleted or merged away (merges move instances, so this is a leftover): nothing to do.
-                End(batch, walk, InstanceStatus.Removed, null, "customer no longer exists");
+                End(batch, walk, InstanceStatus.Removed, null, StepMessages.CustomerGone);
                 continue;
             }
             var node = walk.Definition.Node(instance.CurrentNodeId ?? "");
@@ -323,17 +323,17 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
                     break;
                 case JourneyNodeKind.Wait:
                     var duration = JourneyTime.Duration(node.SettingsAs<WaitSettings>().Duration);
-                    foreach (var w in walks) { Step(batch, w, node, null, "waiting"); Wait(w, node, batch.Now + duration); }
+                    foreach (var w in walks) { Step(batch, w, node, null, StepMessages.Waiting); Wait(w, node, batch.Now + duration); }
                     break;
                 case JourneyNodeKind.WaitUntil:
                     var until = node.SettingsAs<WaitUntilSettings>();
                     var wake = JourneyTime.NextLocal(batch.Now, JourneyTime.TimeOfDay(until.Time), until.Weekdays, batch.Zone);
-                    foreach (var w in walks) { Step(batch, w, node, null, "waiting"); Wait(w, node, wake); }
+                    foreach (var w in walks) { Step(batch, w, node, null, StepMessages.Waiting); Wait(w, node, wake); }
                     break;
                 case JourneyNodeKind.WaitForEvent:
                     var awaited = node.SettingsAs<WaitForEventSettings>();
                     var timeout = batch.Now + JourneyTime.Duration(awaited.Timeout);
-                    foreach (var w in walks) { Step(batch, w, node, null, "waiting"); Wait(w, node, timeout, awaited.Event); }
+                    foreach (var w in walks) { Step(batch, w, node, null, StepMessages.Waiting); Wait(w, node, timeout, awaited.Event); }
                     break;
                 case JourneyNodeKind.Condition:
                     var yes = await MatchAsync(batch.Db, node.SettingsAs<ConditionSettings>().Condition, walks.Select(w => w.Instance.CustomerId).ToList(), batch.Now, ct);
@@ -418,7 +418,7 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
                     await NotifyOwnerAsync(batch, node, walks, ct);
                     break;
                 case JourneyNodeKind.Goal:
-                    foreach (var w in walks) End(batch, w, InstanceStatus.Converted, node, "goal reached");
+                    foreach (var w in walks) End(batch, w, InstanceStatus.Converted, node, StepMessages.GoalReached);
                     break;
                 case JourneyNodeKind.Exit:
                     foreach (var w in walks) End(batch, w, InstanceStatus.Completed, node, null);
@@ -454,7 +454,7 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
             var goal = group.First().Definition.Nodes.FirstOrDefault(n => n.Kind == JourneyNodeKind.Goal && n.SettingsAs<GoalSettings>().Condition is not null);
             if (goal is null) continue;
             var met = await MatchAsync(batch.Db, goal.SettingsAs<GoalSettings>().Condition!, group.Select(w => w.Instance.CustomerId).ToList(), batch.Now, ct);
-            foreach (var w in group.Where(w => met.Contains(w.Instance.CustomerId))) End(batch, w, InstanceStatus.Converted, goal, "goal condition met");
+            foreach (var w in group.Where(w => met.Contains(w.Instance.CustomerId))) End(batch, w, InstanceStatus.Converted, goal, StepMessages.GoalConditionMet);
         }
     }
 
@@ -507,18 +507,18 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
             var optedOut = email ? person.EmailOptOut : person.SmsOptOut;
             if (optedOut || string.IsNullOrWhiteSpace(address))
             {
-                Leave(batch, w, node, JourneyPorts.Next, optedOut ? "skipped: unsubscribed" : "skipped: no " + (email ? "e-mail address" : "mobile number"));
+                Leave(batch, w, node, JourneyPorts.Next, optedOut ? StepMessages.Unsubscribed : email ? StepMessages.NoEmail : StepMessages.NoMobile);
                 continue;
             }
             if (QuietUntil(batch, w) is { } quietEnd)
             {
-                Step(batch, w, node, null, "deferred: quiet hours");
+                Step(batch, w, node, null, StepMessages.QuietHours);
                 Wait(w, node, quietEnd);
                 continue;
             }
             if (Capped(batch, w))
             {
-                Leave(batch, w, node, JourneyPorts.Next, "skipped: frequency cap");
+                Leave(batch, w, node, JourneyPorts.Next, StepMessages.FrequencyCap);
                 continue;
             }
             if (email)
@@ -538,7 +538,7 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
                 Enqueue(batch, w, node, channel, new SmsPayload(address!, Fill(node.SettingsAs<SendSmsSettings>().Text, person, html: false)));
             if (!batch.Sent.TryGetValue(person.Id, out var sent)) batch.Sent[person.Id] = sent = [];
             sent.Add((channel, batch.Now));
-            Leave(batch, w, node, JourneyPorts.Next, "queued");
+            Leave(batch, w, node, JourneyPorts.Next, StepMessages.Queued);
         }
     }
 
@@ -563,10 +563,10 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
             {
                 Enqueue(batch, w, node, OutboxChannelNames.Email, new EmailPayload(to, null, message,
                     $"<p>{WebUtility.HtmlEncode(message)}</p><p>{WebUtility.HtmlEncode(person.Name ?? "")} (#{person.Id})</p>"));
-                Leave(batch, w, node, JourneyPorts.Next, "owner notified");
+                Leave(batch, w, node, JourneyPorts.Next, StepMessages.OwnerNotified);
             }
             else
-                Leave(batch, w, node, JourneyPorts.Next, person.OwnerId is null ? "no owner: task created unassigned" : "owner has no e-mail: task created");
+                Leave(batch, w, node, JourneyPorts.Next, person.OwnerId is null ? StepMessages.NoOwner : StepMessages.OwnerNoEmail);
         }
     }
 

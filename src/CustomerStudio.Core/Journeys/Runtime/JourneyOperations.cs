@@ -12,6 +12,9 @@ public sealed record InstanceRow(long Id, long CustomerId, string? CustomerName,
 
 public sealed record InstancePage(IReadOnlyList<InstanceRow> Items, int Total);
 
+/// <summary>One step of an instance's path: the node, the port it left by (none while it waits or where it ended), when, and what happened.</summary>
+public sealed record InstanceStep(long Id, string NodeId, string? Port, DateTime At, string? Message);
+
 /// <summary>An outbox message as operators see it (payload left out: it holds personal data).</summary>
 public sealed record OutboxRow(long Id, long? InstanceId, string? NodeId, string Channel, long? CustomerId, OutboxStatus Status, int Attempts,
     DateTime NextAttemptAt, string? LastError, DateTime CreatedAt, DateTime? SentAt);
@@ -44,6 +47,20 @@ public sealed class JourneyOperations(StudioDbContext db, TimeProvider clock)
                            select new InstanceRow(i.Id, i.CustomerId, c.Name, v.Version, i.Status, i.CurrentNodeId, i.WakeAt, i.AwaitedEvent, i.LastError,
                                i.StartedAt, i.UpdatedAt, i.EndedAt)).Skip(Math.Max(0, page) * pageSize).Take(pageSize).ToListAsync(ct);
         return new InstancePage(items, total);
+    }
+
+    /// <summary>Most steps of one instance returned (its latest).</summary>
+    public const int MaxSteps = 500;
+
+    /// <summary>The instance's path so far, oldest step first (its latest <see cref="MaxSteps"/>); null when the journey has no such instance.</summary>
+    public async Task<IReadOnlyList<InstanceStep>?> StepsAsync(int journeyId, long instanceId, CancellationToken ct = default)
+    {
+        if (!await db.JourneyInstances.AnyAsync(i => i.Id == instanceId && i.JourneyId == journeyId, ct)) return null;
+        var steps = await db.JourneyStepLog.AsNoTracking().Where(l => l.InstanceId == instanceId)
+            .OrderByDescending(l => l.Id).Take(MaxSteps)
+            .Select(l => new InstanceStep(l.Id, l.NodeId, l.Port, l.At, l.Message)).ToListAsync(ct);
+        steps.Reverse();
+        return steps;
     }
 
     /// <summary>Failed instances of the journey (all, or those listed) run again from the node that failed; returns how many.</summary>

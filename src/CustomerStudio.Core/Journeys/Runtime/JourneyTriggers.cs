@@ -287,7 +287,7 @@ public sealed class JourneyTriggers(IDbContextFactory<StudioDbContext> dbs, Time
             instance.AwaitedEvent = null;
             instance.Revision++;
             instance.UpdatedAt = now;
-            db.JourneyStepLog.Add(new JourneyStepLog { InstanceId = instance.Id, JourneyId = instance.JourneyId, NodeId = goal.Id, At = now, Message = "goal event " + type });
+            db.JourneyStepLog.Add(new JourneyStepLog { InstanceId = instance.Id, JourneyId = instance.JourneyId, NodeId = goal.Id, At = now, Message = StepMessages.GoalEvent(type) });
             converted++;
         }
         foreach (var instance in waiting.Where(i => i.ResumePort is not null && i.Status == InstanceStatus.Waiting)) instance.Revision++;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -49,6 +50,14 @@ public static class JourneyRuntimeApi
             .Produces<InstancePage>().Produces<ApiErrors>(StatusCodes.Status404NotFound)
             .WithName("ListJourneyInstances")
             .WithSummary("Instances of a journey, newest change first; status=failed shows the failed ones with their error.");
+
+        group.MapGet("/{id:int}/instances/{instanceId:long}/steps", async (int id, long instanceId, JourneyOperations ops, CancellationToken ct) =>
+                await ops.StepsAsync(id, instanceId, ct) is { } steps
+                    ? Results.Json(steps, Json)
+                    : Fail(404, new ConditionError("instanceId", "UnknownInstance", instanceId.ToString(CultureInfo.InvariantCulture), id.ToString(CultureInfo.InvariantCulture))))
+            .Produces<IReadOnlyList<InstanceStep>>().Produces<ApiErrors>(StatusCodes.Status404NotFound)
+            .WithName("ListJourneyInstanceSteps")
+            .WithSummary("One instance's path so far, oldest step first: node, port taken, time and what happened (the latest 500 steps).");
 
         group.MapPost("/{id:int}/instances/retry", async (int id, RetryRequest? request, JourneyOperations ops, StudioDbContext db, HttpContext http,
                 CancellationToken ct) =>

@@ -50,6 +50,8 @@ public sealed partial class JourneyRunsPanel
     private IReadOnlyList<OutboxRow> _parked = [];
     private string? _parkedError;
     private readonly HashSet<long> _parkedSelected = [];
+    private long? _expanded;
+    private IReadOnlyList<InstanceStep>? _steps;
 
     [Inject] private IDbContextFactory<StudioDbContext> DbFactory { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
@@ -64,6 +66,10 @@ public sealed partial class JourneyRunsPanel
     [Parameter] public bool ReadOnly { get; set; }
     /// <summary>Instances or messages changed (retried, removed): the designer's figures may follow.</summary>
     [Parameter] public EventCallback Changed { get; set; }
+    /// <summary>The opened instance's path to draw on the canvas (null clears it).</summary>
+    [Parameter] public EventCallback<CanvasPath?> PathChanged { get; set; }
+    /// <summary>Node and port captions as the canvas writes them.</summary>
+    [Parameter] public NodeText? Text { get; set; }
 
     protected override async Task OnParametersSetAsync()
     {
@@ -130,10 +136,58 @@ public sealed partial class JourneyRunsPanel
         Restart();
     }
 
+    /// <summary>Opens (or closes) an instance's path: its steps under the row, numbered on the canvas.</summary>
+    private async Task TogglePathAsync(InstanceRow row)
+    {
+        if (_expanded == row.Id)
+        {
+            (_expanded, _steps) = (null, null);
+            await PathChanged.InvokeAsync(null);
+            return;
+        }
+        try
+        {
+            await using var db = await DbFactory.CreateDbContextAsync();
+            _steps = await new JourneyOperations(db, Clock).StepsAsync(JourneyId, row.Id) ?? [];
+            _expanded = row.Id;
+            await PathChanged.InvokeAsync(PathOf(_steps));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Snackbar.Add(string.Format(L["Runs_LoadFailed"], ex.Message), Severity.Error);
+        }
+    }
+
+    /// <summary>An instance's path on the canvas: each node numbered by its first step, the ports it left by.</summary>
+    public static CanvasPath PathOf(IReadOnlyList<InstanceStep> steps)
+    {
+        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+        var edges = new HashSet<(string, string)>();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            numbers.TryAdd(steps[i].NodeId, numbers.Count + 1);
+            if (steps[i].Port is { } port) edges.Add((steps[i].NodeId, port));
+        }
+        return new CanvasPath(numbers, edges);
+    }
+
+    private string PortText(InstanceStep step) =>
+        step.Port is not { } port ? ""
+        : Text is not null && Diagram.Node(step.NodeId) is { } node && Text.Port(node, port) is { Length: > 0 } caption ? caption
+        : port;
+
+    /// <summary>What happened at a step, in the reader's language; free text (an error) as stored.</summary>
+    private string StepText(string? message) => StepMessages.Code(message) switch
+    {
+        ({ } code, var argument) => string.Format(L["Step_" + code], argument),
+        null => message ?? "",
+    };
+
     /// <summary>A new filter starts again at the first page: the table is made anew (it loads when it renders).</summary>
     private void Restart()
     {
         _selected.Clear();
+        (_expanded, _steps) = (null, null);
         _generation++;
         StateHasChanged();
     }
