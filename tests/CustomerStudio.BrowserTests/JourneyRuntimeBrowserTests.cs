@@ -162,6 +162,12 @@ public sealed class JourneyRuntimeBrowserTests(StudioBrowserFixture studio)
         await Assertions.Expect(run).ToHaveCountAsync(1);
         await Assertions.Expect(run).ToHaveAttributeAsync("data-status", nameof(InstanceStatus.Completed));
         await Assertions.Expect(page.Locator("[data-testid=run-row]")).ToHaveCountAsync(1);
+        // Its path: entered, welcome e-mail queued, waited, the demo request, tagged hot, owner notified, done.
+        await page.Locator("[data-testid=run-path]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=run-step]")).ToHaveCountAsync(await DbAsync(db =>
+            db.JourneyStepLog.CountAsync(l => db.JourneyInstances.Any(i => i.Id == l.InstanceId && i.JourneyId == journeyId && i.CustomerId == customerId))));
+        await Assertions.Expect(page.Locator("[data-testid=run-step][data-node=welcome] [data-testid=run-step-message]")).ToHaveTextAsync("已排队发送");
+        await Assertions.Expect(page.Locator("[data-testid=canvas-node][data-node-id='tag_hot'] [data-testid=path-step]")).ToBeVisibleAsync();
         await StudioBrowserFixture.ShotAsync(page, "91-journey-runs");
 
         // The customer unsubscribes through the welcome e-mail's link, without an account: the link asks, the button does it.

@@ -399,6 +399,8 @@ public class JourneyRunsPanelTests : BunitTestBase, IClassFixture<DesignerDataba
         Assert.Equal(["entered", "welcome", "wait_demo"], steps.Select(x => x.GetAttribute("data-node")));
         Assert.Contains("欢迎邮件", steps[1].TextContent);
         Assert.Equal(["", "已排队发送", "等待中"], steps.Select(x => x.QuerySelector("[data-testid=run-step-message]")!.TextContent.Trim()));
+        Assert.Equal(["1.", "2.", "3."], steps.Select(x => x.QuerySelector("[data-testid=run-step-number]")!.TextContent.Trim()));
+        Assert.DoesNotContain("next", steps[0].TextContent);
         // The canvas numbers the path and marks the ports taken.
         cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("[data-testid=canvas-node][data-node-id='wait_demo'] [data-testid=path-step]").TextContent), Wait);
         Assert.Contains(cut.FindAll("[data-testid=canvas-edge].on-path"), e => e.GetAttribute("data-from") == "welcome" && e.GetAttribute("data-port") == "next");

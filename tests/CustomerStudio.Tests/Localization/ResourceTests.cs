@@ -79,9 +79,21 @@ public partial class ResourceTests
         }
     }
 
+    [Fact]
+    public void The_journey_runtime_writes_its_steps_from_step_messages_so_that_each_has_a_label()
+    {
+        // Free text in a step is an error (Fail); what Leave, Step and End log must be a StepMessages constant.
+        var engine = File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "CustomerStudio.Core", "Journeys", "Runtime", "JourneyEngine.cs"));
+        Assert.Empty(StepCallWithText().Matches(engine).Select(m => m.Value));
+        Assert.Contains("StepMessages.Queued", engine);
+    }
+
     [GeneratedRegex("""L\["([A-Za-z0-9_]+)"\]""")]
     private static partial Regex UsedKey();
 
     [GeneratedRegex("""new\("(Nav_[A-Za-z]+)",""")]
     private static partial Regex MenuKey();
+
+    [GeneratedRegex("""\b(Leave|Step|End)\(batch,[^;]*"[^;]*;""")]
+    private static partial Regex StepCallWithText();
 }

@@ -209,7 +209,7 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
                 instance.ResumePort = null;
                 if (port is not null)
                 {
-                    Leave(batch, walk, node, port, port == JourneyPorts.Event ? "event arrived" : null);
+                    Leave(batch, walk, node, port, port == JourneyPorts.Event ? StepMessages.EventArrived : null);
                     continue;
                 }
             }
@@ -397,7 +397,7 @@ public sealed class JourneyEngine(IDbContextFactory<StudioDbContext> dbs, TimePr
                             });
                             batch.People[person.Id] = person with { Stage = stage };
                         }
-                        Leave(batch, w, node, JourneyPorts.Next, person.Stage == stage ? "already at this stage" : null);
+                        Leave(batch, w, node, JourneyPorts.Next, person.Stage == stage ? StepMessages.AlreadyAtStage : null);
                     }
                     break;
                 case JourneyNodeKind.CreateTask:

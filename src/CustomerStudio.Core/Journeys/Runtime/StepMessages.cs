@@ -20,6 +20,8 @@ public static class StepMessages
     public const string GoalReached = "goal reached";
     public const string GoalConditionMet = "goal condition met";
     public const string CustomerGone = "customer no longer exists";
+    public const string EventArrived = "event arrived";
+    public const string AlreadyAtStage = "already at this stage";
     private const string GoalEventPrefix = "goal event ";
 
     private static readonly Dictionary<string, string> Codes = new(StringComparer.Ordinal)
@@ -27,6 +29,7 @@ public static class StepMessages
         [Waiting] = "waiting", [Queued] = "queued", [QuietHours] = "quiet_hours", [Unsubscribed] = "unsubscribed", [NoEmail] = "no_email",
         [NoMobile] = "no_mobile", [FrequencyCap] = "frequency_cap", [OwnerNotified] = "owner_notified", [NoOwner] = "no_owner",
         [OwnerNoEmail] = "owner_no_email", [GoalReached] = "goal_reached", [GoalConditionMet] = "goal_condition", [CustomerGone] = "customer_gone",
+        [EventArrived] = "event_arrived", [AlreadyAtStage] = "already_at_stage",
     };
 
     /// <summary>The step for a goal reached by an event of the type.</summary>

@@ -50,7 +50,7 @@ public sealed partial class JourneyRunsPanel
     private IReadOnlyList<OutboxRow> _parked = [];
     private string? _parkedError;
     private readonly HashSet<long> _parkedSelected = [];
-    private long? _expanded;
+    private InstanceRow? _expanded;
     private IReadOnlyList<InstanceStep>? _steps;
 
     [Inject] private IDbContextFactory<StudioDbContext> DbFactory { get; set; } = default!;
@@ -136,10 +136,10 @@ public sealed partial class JourneyRunsPanel
         Restart();
     }
 
-    /// <summary>Opens (or closes) an instance's path: its steps under the row, numbered on the canvas.</summary>
+    /// <summary>Opens (or closes) an instance's path: its steps under the table, numbered on the canvas.</summary>
     private async Task TogglePathAsync(InstanceRow row)
     {
-        if (_expanded == row.Id)
+        if (_expanded?.Id == row.Id)
         {
             (_expanded, _steps) = (null, null);
             await PathChanged.InvokeAsync(null);
@@ -149,7 +149,7 @@ public sealed partial class JourneyRunsPanel
         {
             await using var db = await DbFactory.CreateDbContextAsync();
             _steps = await new JourneyOperations(db, Clock).StepsAsync(JourneyId, row.Id) ?? [];
-            _expanded = row.Id;
+            _expanded = row;
             await PathChanged.InvokeAsync(PathOf(_steps));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -171,9 +171,10 @@ public sealed partial class JourneyRunsPanel
         return new CanvasPath(numbers, edges);
     }
 
+    /// <summary>The port as the canvas captions it (nothing for a node's single "next"); the raw port name without captions.</summary>
     private string PortText(InstanceStep step) =>
         step.Port is not { } port ? ""
-        : Text is not null && Diagram.Node(step.NodeId) is { } node && Text.Port(node, port) is { Length: > 0 } caption ? caption
+        : Text is not null && Diagram.Node(step.NodeId) is { } node ? Text.Port(node, port)
         : port;
 
     /// <summary>What happened at a step, in the reader's language; free text (an error) as stored.</summary>
