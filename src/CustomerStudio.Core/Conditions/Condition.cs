@@ -6,7 +6,17 @@ namespace CustomerStudio.Core.Conditions;
 /// A node of the condition tree that tags, segments, journey branches and triggers share.
 /// Stored as JSON (see docs/conditions.md); <see cref="ConditionJson"/> reads and writes it.
 /// </summary>
-public abstract record Condition;
+public abstract record Condition
+{
+    /// <summary>The conditions that are not groups (all / any / not), at any depth, in order.</summary>
+    public IEnumerable<Condition> Leaves() => this switch
+    {
+        AllCondition all => all.Items.SelectMany(i => i.Leaves()),
+        AnyCondition any => any.Items.SelectMany(i => i.Leaves()),
+        NotCondition not => not.Inner.Leaves(),
+        _ => [this],
+    };
+}
 
 public sealed record AllCondition(IReadOnlyList<Condition> Items) : Condition;
 public sealed record AnyCondition(IReadOnlyList<Condition> Items) : Condition;

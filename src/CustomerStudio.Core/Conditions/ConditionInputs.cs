@@ -17,19 +17,17 @@ public sealed record ConditionInputs(IReadOnlySet<string> EventTypes, bool Order
         var inlined = new HashSet<string>(StringComparer.Ordinal);
         void Walk(Condition c)
         {
-            switch (c)
-            {
-                case AllCondition all: foreach (var i in all.Items) Walk(i); break;
-                case AnyCondition any: foreach (var i in any.Items) Walk(i); break;
-                case NotCondition not: Walk(not.Inner); break;
-                case EventCondition e: events.Add(e.Type); break;
-                case OrderCondition: orders = true; break;
-                case AttributeCondition or IdentityCondition or AccountCondition: customer = true; break;
-                case TagCondition t: tags.Add(t.Tag); break;
-                case SegmentCondition s when dynamicSegments?.TryGetValue(s.Segment, out var json) == true && inlined.Add(s.Segment):
-                    if (ConditionJson.Parse(json) is { Ok: true } parsed) Walk(parsed.Condition!);
-                    break;
-            }
+            foreach (var leaf in c.Leaves())
+                switch (leaf)
+                {
+                    case EventCondition e: events.Add(e.Type); break;
+                    case OrderCondition: orders = true; break;
+                    case AttributeCondition or IdentityCondition or AccountCondition: customer = true; break;
+                    case TagCondition t: tags.Add(t.Tag); break;
+                    case SegmentCondition s when dynamicSegments?.TryGetValue(s.Segment, out var json) == true && inlined.Add(s.Segment):
+                        if (ConditionJson.Parse(json) is { Ok: true } parsed) Walk(parsed.Condition!);
+                        break;
+                }
         }
         Walk(condition);
         return new ConditionInputs(events, orders, customer, tags);

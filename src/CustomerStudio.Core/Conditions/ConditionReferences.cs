@@ -8,23 +8,9 @@ public sealed record ConditionReferences(IReadOnlySet<string> Tags, IReadOnlySet
 {
     public static ConditionReferences Of(Condition condition)
     {
-        var tags = new HashSet<string>();
-        var segments = new HashSet<string>();
-        var fields = new HashSet<string>();
-        void Walk(Condition c)
-        {
-            switch (c)
-            {
-                case AllCondition all: foreach (var i in all.Items) Walk(i); break;
-                case AnyCondition any: foreach (var i in any.Items) Walk(i); break;
-                case NotCondition not: Walk(not.Inner); break;
-                case AttributeCondition a: fields.Add(a.Field); break;
-                case TagCondition t: tags.Add(t.Tag); break;
-                case SegmentCondition s: segments.Add(s.Segment); break;
-            }
-        }
-        Walk(condition);
-        return new ConditionReferences(tags, segments, fields);
+        var leaves = condition.Leaves().ToList();
+        return new ConditionReferences(leaves.OfType<TagCondition>().Select(t => t.Tag).ToHashSet(),
+            leaves.OfType<SegmentCondition>().Select(s => s.Segment).ToHashSet(), leaves.OfType<AttributeCondition>().Select(a => a.Field).ToHashSet());
     }
 
     public static ConditionReferences Of(string? json) =>

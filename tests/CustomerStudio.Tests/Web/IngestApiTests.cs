@@ -135,6 +135,20 @@ public class IngestApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixtu
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.Factory.SignedInAsync(StudioAppFactory.Marketer)).GetAsync("/api/settings/api-keys")).StatusCode);
     }
 
+    /// <summary>Whether the customer known by the external id carries the rule tag within the time given.</summary>
+    private async Task<bool> TaggedWithinAsync(string code, string externalId, TimeSpan within)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < within)
+        {
+            await Task.Delay(250);
+            if (Db(db => db.TagAssignments.Any(a => a.Source == AssignmentSource.Rule && db.Tags.Any(t => t.Id == a.TagId && t.Code == code)
+                                                   && db.CustomerIdentities.Any(i => i.Value == externalId && i.CustomerId == a.CustomerId))))
+                return true;
+        }
+        return false;
+    }
+
     [Fact]
     public async Task An_incoming_event_puts_the_customer_in_a_real_time_tag()
     {
@@ -155,15 +169,7 @@ public class IngestApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixtu
         var ext = "rt-" + Guid.NewGuid().ToString("N")[..8];
         Assert.Equal(HttpStatusCode.OK, (await Machine(secret).PostAsync("/api/ingest/events", Body($$"""{"customer":{"externalId":"{{ext}}"},"type":"demo_request_rt"}"""))).StatusCode);
 
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        var tagged = false;
-        while (!tagged && waited.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(250);
-            tagged = Db(db => db.TagAssignments.Any(a => a.Source == AssignmentSource.Rule && db.Tags.Any(t => t.Id == a.TagId && t.Code == code)
-                                                           && db.CustomerIdentities.Any(i => i.Value == ext && i.CustomerId == a.CustomerId)));
-        }
-        Assert.True(tagged, "the real-time tag was not assigned within 20 s");
+        Assert.True(await TaggedWithinAsync(code, ext, TimeSpan.FromSeconds(20)), "the real-time tag was not assigned within 20 s");
     }
 
     [Fact]
@@ -187,15 +193,7 @@ public class IngestApiTests(StudioAppFixture app) : IClassFixture<StudioAppFixtu
         Assert.Equal(HttpStatusCode.OK, (await Machine(secret).PostAsync("/api/ingest/orders", Body(order))).StatusCode);
 
         // Orders feed real-time tags as events do: the tag was computed just now, so the minute sweep would not touch it within 20 s.
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        var tagged = false;
-        while (!tagged && waited.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            await Task.Delay(250);
-            tagged = Db(db => db.TagAssignments.Any(a => a.Source == AssignmentSource.Rule && db.Tags.Any(t => t.Id == a.TagId && t.Code == code)
-                                                           && db.CustomerIdentities.Any(i => i.Value == ext && i.CustomerId == a.CustomerId)));
-        }
-        Assert.True(tagged, "the real-time tag on orders was not assigned within 20 s");
+        Assert.True(await TaggedWithinAsync(code, ext, TimeSpan.FromSeconds(20)), "the real-time tag on orders was not assigned within 20 s");
     }
 
     [Fact]

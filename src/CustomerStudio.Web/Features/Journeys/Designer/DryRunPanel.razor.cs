@@ -164,12 +164,7 @@ public sealed partial class DryRunPanel
     private string SampleCustomerText(long id) =>
         _sampleCustomers.TryGetValue(id, out var c) ? $"#{c.Id} {PersonalDataMask.Name(c.Name, _canSee)}".TrimEnd() : $"#{id}";
 
-    private string NodeTitle(string nodeId) => Diagram.Node(nodeId) switch
-    {
-        { Label: { } label } when !string.IsNullOrWhiteSpace(label) => label,
-        { } node => Text.Kind(node.Kind),
-        null => nodeId,
-    };
+    private string NodeTitle(string nodeId) => Text.Title(Diagram, nodeId);
 
     /// <summary>The step number of each node the run visited (its first visit) and the ports it left through.</summary>
     public static CanvasPath PathOf(DryRunResult result)

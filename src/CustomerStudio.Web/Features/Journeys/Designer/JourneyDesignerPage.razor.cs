@@ -204,7 +204,7 @@ public sealed partial class JourneyDesignerPage : IDisposable
         return $"{Title(from) ?? edge.From}{(port.Length > 0 ? $" ({port})" : "")} → {Title(to) ?? edge.To}";
     }
 
-    private string? Title(DiagramNode? node) => node is null ? null : string.IsNullOrWhiteSpace(node.Label) ? _text!.Kind(node.Kind) : node.Label;
+    private string? Title(DiagramNode? node) => node is null ? null : _text!.Title(node);
 
     // ------------------------------------------------------------------ saving and publishing
 

@@ -1,6 +1,5 @@
 using CustomerStudio.Core.Data;
 using CustomerStudio.Core.Journeys;
-using CustomerStudio.Core.Journeys.Definition;
 using CustomerStudio.Core.Journeys.Runtime;
 using CustomerStudio.Web.Security;
 using Microsoft.AspNetCore.Components;
@@ -68,8 +67,8 @@ public sealed partial class JourneyRunsPanel
     [Parameter] public EventCallback Changed { get; set; }
     /// <summary>The opened instance's path to draw on the canvas (null clears it).</summary>
     [Parameter] public EventCallback<CanvasPath?> PathChanged { get; set; }
-    /// <summary>Node and port captions as the canvas writes them.</summary>
-    [Parameter] public NodeText? Text { get; set; }
+    /// <summary>Node titles and port captions as the canvas writes them.</summary>
+    [Parameter, EditorRequired] public NodeText Text { get; set; } = default!;
 
     protected override async Task OnParametersSetAsync()
     {
@@ -171,11 +170,9 @@ public sealed partial class JourneyRunsPanel
         return new CanvasPath(numbers, edges);
     }
 
-    /// <summary>The port as the canvas captions it (nothing for a node's single "next"); the raw port name without captions.</summary>
+    /// <summary>The port as the canvas captions it (nothing for a node's single "next"); its name on a node the draft no longer has.</summary>
     private string PortText(InstanceStep step) =>
-        step.Port is not { } port ? ""
-        : Text is not null && Diagram.Node(step.NodeId) is { } node ? Text.Port(node, port)
-        : port;
+        step.Port is not { } port ? "" : Diagram.Node(step.NodeId) is { } node ? Text.Port(node, port) : port;
 
     /// <summary>What happened at a step, in the reader's language; free text (an error) as stored.</summary>
     private string StepText(string? message) => StepMessages.Code(message) switch
@@ -307,16 +304,7 @@ public sealed partial class JourneyRunsPanel
     private string CustomerName(InstanceRow row) =>
         PersonalDataMask.Name(row.CustomerName, _canSee) is { Length: > 0 } name ? name : $"#{row.CustomerId}";
 
-    /// <summary>
-    /// The node by its label on the canvas, else by its kind's name (as the canvas titles it); its id when the draft no
-    /// longer has it (an instance of an older version).
-    /// </summary>
-    private string NodeTitle(string nodeId) => Diagram.Node(nodeId) switch
-    {
-        { Label: { } label } when !string.IsNullOrWhiteSpace(label) => label,
-        { } node => L["JourneyKind_" + JourneyNodeKinds.CodeOf(node.Kind)],
-        null => nodeId,
-    };
+    private string NodeTitle(string nodeId) => Text.Title(Diagram, nodeId);
 
     private string ChannelText(string channel) =>
         L["Runs_Channel_" + channel] is { ResourceNotFound: false } text ? text : channel;

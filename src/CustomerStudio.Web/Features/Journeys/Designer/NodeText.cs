@@ -16,6 +16,12 @@ public sealed class NodeText(IStringLocalizer<SharedResource> l, DesignerCatalog
 
     public string Category(JourneyNodeCategory category) => l["JourneyCategory_" + category];
 
+    /// <summary>A node as the panels name it: its label, else its kind's name.</summary>
+    public string Title(DiagramNode node) => string.IsNullOrWhiteSpace(node.Label) ? Kind(node.Kind) : node.Label;
+
+    /// <summary>A node of the diagram by its title; the id of one the diagram no longer has (an instance of an older version).</summary>
+    public string Title(JourneyDiagram diagram, string nodeId) => diagram.Node(nodeId) is { } node ? Title(node) : nodeId;
+
     /// <summary>A port's caption: yes/no, event/timeout, a split variant's label, nothing for the plain "next".</summary>
     public string Port(DiagramNode node, string port) => port switch
     {
