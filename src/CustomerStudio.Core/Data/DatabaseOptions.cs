@@ -17,6 +17,12 @@ public sealed class DatabaseOptions
 
     /// <summary>Seed the demo workspace on first start.</summary>
     public bool SeedDemo { get; set; } = true;
+
+    /// <summary>
+    /// With Sqlite: how many pool threads may start at once (<see cref="StudioDatabase.PrepareThreadPoolForSqlite"/>);
+    /// 0 leaves the runtime's default (one per core).
+    /// </summary>
+    public int SqliteMinThreads { get; set; } = StudioDatabase.SqliteMinThreads;
 }
 
 /// <summary>A configuration error that stops start-up; its message names the setting.</summary>

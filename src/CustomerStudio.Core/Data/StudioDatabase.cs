@@ -21,10 +21,10 @@ public static class StudioDatabase
     /// <see cref="SqliteMinThreads"/> threads at once keeps requests served while jobs wait; threads are still only
     /// created when work needs them.
     /// </summary>
-    public static void PrepareThreadPoolForSqlite()
+    public static void PrepareThreadPoolForSqlite(int minThreads = SqliteMinThreads)
     {
         ThreadPool.GetMinThreads(out var workers, out var io);
-        if (workers < SqliteMinThreads) ThreadPool.SetMinThreads(SqliteMinThreads, io);
+        if (workers < minThreads) ThreadPool.SetMinThreads(minThreads, io);
     }
 
     public const string SqliteMigrations = "CustomerStudio.Data.Sqlite";

@@ -12,7 +12,7 @@ public static class DatabaseSetup
         var provider = StudioDatabase.ParseProvider(options.Provider);
         var connectionString = StudioDatabase.ResolveConnectionString(options, builder.Environment.ContentRootPath);
 
-        if (provider == DatabaseProvider.Sqlite) StudioDatabase.PrepareThreadPoolForSqlite();
+        if (provider == DatabaseProvider.Sqlite) StudioDatabase.PrepareThreadPoolForSqlite(options.SqliteMinThreads);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new ResolvedDatabase(provider, connectionString));
         builder.Services.AddDbContextFactory<StudioDbContext>(o => StudioDatabase.Configure(o, provider, connectionString));

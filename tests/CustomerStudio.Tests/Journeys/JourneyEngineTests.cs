@@ -103,6 +103,56 @@ public sealed class JourneyEngineTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Events_that_change_nothing_save_the_events_cursor_at_most_every_ten_seconds_and_a_resume_saves_it_at_once(DatabaseProvider provider)
+    {
+        await using var world = await JourneyWorld.CreateAsync(provider);
+        var c = world.Customers;
+        var journey = await world.PublishAsync("lazy_cursor", Nurture.Replace("segment_entered\", \"settings\": { \"segment\": \"high_intent\" }", "manual\""));
+        await world.EnrollAsync(journey, c[0]);
+        await world.RunAsync();
+        async Task<long> SavedAsync()
+        {
+            await using var db = world.Db();
+            return await db.JourneyTriggerStates.Where(s => s.JourneyId == 0 && s.NodeId == JourneyTriggers.EventsCursor).Select(s => s.Cursor).SingleAsync();
+        }
+        async Task<long> LastEventAsync()
+        {
+            await using var db = world.Db();
+            return await db.Events.MaxAsync(e => e.Id);
+        }
+
+        await world.Triggers.SweepAsync(); // the cursor starts at the end of the events
+        await world.AddEventAsync(c[1], "page_view");
+        await world.Triggers.SweepAsync(); // first save of this process
+        Assert.Equal(await LastEventAsync(), await SavedAsync());
+        var saved = await SavedAsync();
+        // Ordinary events within ten seconds: read, not saved (no write to wait for).
+        world.Time.Advance(TimeSpan.FromSeconds(4));
+        await world.AddEventAsync(c[1], "page_view");
+        await world.AddEventAsync(c[2], "pricing_view");
+        Assert.Equal(new JourneyTriggers.SweepResult(0, 0, 0), await world.Triggers.SweepAsync());
+        Assert.Equal(saved, await SavedAsync());
+        // The waiting customer's demo request resumes them at once, and the cursor is saved with it.
+        await world.AddEventAsync(c[0], "demo_request");
+        Assert.Equal(1, (await world.Triggers.SweepAsync()).Resumed);
+        Assert.Equal(await LastEventAsync(), await SavedAsync());
+        // A process that starts again from the saved cursor re-reads nothing that matters: the instance moved on.
+        await world.RunAsync();
+        var restarted = new JourneyTriggers(world.Dbs, world.Time, new ThrowingLogger<JourneyTriggers>());
+        await using (var db = world.Db())
+            await db.JourneyTriggerStates.Where(s => s.JourneyId == 0 && s.NodeId == JourneyTriggers.EventsCursor)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Cursor, saved));
+        Assert.Equal(new JourneyTriggers.SweepResult(0, 0, 0), await restarted.SweepAsync());
+        Assert.Equal(InstanceStatus.Completed, (await world.InstancesAsync(journey)).Single().Status);
+        // Ten seconds on, ordinary events are saved again.
+        world.Time.Advance(TimeSpan.FromSeconds(11));
+        await world.AddEventAsync(c[1], "page_view");
+        await world.Triggers.SweepAsync();
+        Assert.Equal(await LastEventAsync(), await SavedAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Timeout_with_a_company_takes_the_yes_port_and_a_late_event_changes_nothing(DatabaseProvider provider)
     {
         await using var world = await JourneyWorld.CreateAsync(provider);

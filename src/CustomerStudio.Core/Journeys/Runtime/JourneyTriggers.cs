@@ -22,6 +22,18 @@ namespace CustomerStudio.Core.Journeys.Runtime;
 public sealed class JourneyTriggers(IDbContextFactory<StudioDbContext> dbs, TimeProvider clock, ILogger<JourneyTriggers> log)
 {
     public const int MaxPerSweep = 50_000;
+
+    /// <summary>
+    /// How long the events cursor may stay unsaved while events change no instance. Each save is a write, and on SQLite
+    /// a write that meets another one waits 150 ms (Microsoft.Data.Sqlite's busy retry): saving every sweep under a
+    /// steady event stream cost ingestion's commits that wait every few seconds. Re-reading events after a restart is
+    /// harmless (a resumed or converted instance no longer matches), so the cursor is saved when a sweep changes
+    /// something, and otherwise at most this often; in between this process continues from where it read.
+    /// </summary>
+    public static readonly TimeSpan EventsCursorSaveInterval = TimeSpan.FromSeconds(10);
+
+    private long _eventsRead;
+    private DateTime _eventsCursorSavedAt = DateTime.MinValue;
     /// <summary>The runtime's own cursor over events (waits and goals), kept under journey 0.</summary>
     public const string EventsCursor = "$events";
 
@@ -59,7 +71,6 @@ public sealed class JourneyTriggers(IDbContextFactory<StudioDbContext> dbs, Time
         TimeZoneInfo zone, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var state = await db.JourneyTriggerStates.AsNoTracking().FirstOrDefaultAsync(s => s.JourneyId == journey.Id && s.NodeId == trigger.Id, ct);
         if (state is null)
         {
@@ -71,21 +82,26 @@ public sealed class JourneyTriggers(IDbContextFactory<StudioDbContext> dbs, Time
                 JourneyId = journey.Id, NodeId = trigger.Id, Cursor = await EndOfLogAsync(db, trigger, ct), LastRunAt = timed ? null : now,
             });
             await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
             return 0;
         }
+        // Read what is due before taking the write lock (SQLite has one, and ingestion commits wait for it): the cursor
+        // then moves only if nobody moved it meanwhile, in the same transaction as the enrolment.
+        var (readCursor, readLastRun) = (state.Cursor, state.LastRunAt);
         var customers = await DueCustomersAsync(db, trigger, state, now, zone, ct);
-        if (customers is null)
+        if (customers is null) return 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var (cursor, lastRun) = (state.Cursor, state.LastRunAt);
+        var moved = await db.JourneyTriggerStates
+            .Where(s => s.JourneyId == journey.Id && s.NodeId == trigger.Id && s.Cursor == readCursor && s.LastRunAt == readLastRun)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Cursor, cursor).SetProperty(s => s.LastRunAt, lastRun), ct);
+        if (moved == 0)
         {
-            await transaction.CommitAsync(ct);
+            await transaction.RollbackAsync(ct);
             return 0;
         }
         var result = customers.Count == 0 ? null
             : await JourneyEnrollment.EnrollAsync(db, transaction, journey, version, definition, trigger.Id, customers, now, ct);
-        // The cursor is written explicitly, in the enrolment's transaction (the bulk insert clears the change tracker).
-        var (cursor, lastRun) = (state.Cursor, state.LastRunAt);
-        await db.JourneyTriggerStates.Where(s => s.JourneyId == journey.Id && s.NodeId == trigger.Id)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Cursor, cursor).SetProperty(s => s.LastRunAt, lastRun), ct);
         await transaction.CommitAsync(ct);
         db.ChangeTracker.Clear();
         if (result is { Enrolled: > 0 }) log.LogInformation("Journey {Journey}: {Count} customers entered at {Node}", journey.Code, result.Enrolled, trigger.Id);
@@ -213,25 +229,24 @@ public sealed class JourneyTriggers(IDbContextFactory<StudioDbContext> dbs, Time
     private async Task<(int Resumed, int Converted)> EventsAsync(StudioDbContext db, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var state = await db.JourneyTriggerStates.FirstOrDefaultAsync(s => s.JourneyId == 0 && s.NodeId == EventsCursor, ct);
+        var state = await db.JourneyTriggerStates.AsNoTracking().FirstOrDefaultAsync(s => s.JourneyId == 0 && s.NodeId == EventsCursor, ct);
         if (state is null)
         {
             db.JourneyTriggerStates.Add(new JourneyTriggerState { JourneyId = 0, NodeId = EventsCursor, Cursor = await db.Events.MaxAsync(e => (long?)e.Id, ct) ?? 0, LastRunAt = now });
             await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
             return (0, 0);
         }
+        // Everything is read before the write transaction (SQLite's one write lock is what ingestion commits wait for: a
+        // sweep reading thousands of new events inside it held them up for 150 ms at 10,000 events/s). The cursor then
+        // moves only if nobody moved it meanwhile, and instances only if the engine did not change them (revision).
         var cursor = state.Cursor;
-        var events = await db.Events.AsNoTracking().Where(e => e.Id > cursor).OrderBy(e => e.Id).Take(MaxPerSweep)
+        // Past what this process read without saving (another node may also have moved the saved cursor on).
+        var from = Math.Max(cursor, _eventsRead);
+        var events = await db.Events.AsNoTracking().Where(e => e.Id > from).OrderBy(e => e.Id).Take(MaxPerSweep)
             .Select(e => new { e.Id, e.CustomerId, e.Type, e.ReceivedAt }).ToListAsync(ct);
-        if (events.Count == 0)
-        {
-            await transaction.CommitAsync(ct);
-            return (0, 0);
-        }
-        state.Cursor = events[^1].Id;
-        state.LastRunAt = now;
+        if (events.Count == 0) return (0, 0);
+        var next = events[^1].Id;
         var types = events.Select(e => e.Type).Distinct().ToList();
         var customers = events.Select(e => e.CustomerId).Distinct().ToList();
 
@@ -291,10 +306,28 @@ public sealed class JourneyTriggers(IDbContextFactory<StudioDbContext> dbs, Time
             converted++;
         }
         foreach (var instance in waiting.Where(i => i.ResumePort is not null && i.Status == InstanceStatus.Waiting)) instance.Revision++;
+        if (resumed == 0 && converted == 0 && now - _eventsCursorSavedAt < EventsCursorSaveInterval)
+        {
+            _eventsRead = next;
+            db.ChangeTracker.Clear();
+            return (0, 0);
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         try
         {
+            var moved = await db.JourneyTriggerStates.Where(s => s.JourneyId == 0 && s.NodeId == EventsCursor && s.Cursor == cursor)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Cursor, next).SetProperty(s => s.LastRunAt, now), ct);
+            if (moved == 0)
+            {
+                // Another sweeper took these events.
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                _eventsRead = 0;
+                return (0, 0);
+            }
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            (_eventsRead, _eventsCursorSavedAt) = (next, now);
         }
         catch (DbUpdateConcurrencyException)
         {
