@@ -31,10 +31,14 @@ public static class CustomerDirectory
                                      || (c.Email != null && c.Email.Contains(lower)));
         }
         var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(c => c.Id).Skip(page * pageSize).Take(pageSize)
-            .Select(c => new CustomerRow(c.Id, c.Name, c.Gender, c.Phone, c.Email, c.Province, c.City,
-                c.LifecycleStage, c.SourceChannel, c.CreatedAt))
-            .ToListAsync(ct);
+        var items = await query.OrderByDescending(c => c.Id).Skip(page * pageSize).Take(pageSize).Select(Row).ToListAsync(ct);
         return new CustomerPage(items, total);
     }
+
+    /// <summary>The customers with these ids, by id.</summary>
+    public static async Task<Dictionary<long, CustomerRow>> ByIdsAsync(StudioDbContext db, IReadOnlyCollection<long> ids, CancellationToken ct = default) =>
+        await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(Row).ToDictionaryAsync(c => c.Id, ct);
+
+    private static readonly System.Linq.Expressions.Expression<Func<Customer, CustomerRow>> Row = c =>
+        new CustomerRow(c.Id, c.Name, c.Gender, c.Phone, c.Email, c.Province, c.City, c.LifecycleStage, c.SourceChannel, c.CreatedAt);
 }

@@ -27,6 +27,10 @@ public static class Industries
     public static string? Name(string? industry, bool zh) =>
         industry is not null && ByCode.TryGetValue(industry, out var known) ? zh ? known.NameZh : known.NameEn : industry;
 
+    /// <summary>The name of a known code in the UI's language (Chinese for zh-*, else English); other text as it is.</summary>
+    public static string? Name(string? industry) =>
+        Name(industry, System.Globalization.CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>What a person typed, as the code when it names a known industry in either language ("制造业" → manufacturing).</summary>
     public static string? Code(string? typed)
     {

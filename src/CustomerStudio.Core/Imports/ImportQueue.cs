@@ -16,12 +16,29 @@ public sealed class ImportFiles(string directory)
 {
     public string PathOf(long jobId, string format) => Path.Combine(directory, $"{jobId}.{(format == "xlsx" ? "xlsx" : "csv")}");
 
-    public async Task SaveAsync(long jobId, string format, Stream content, CancellationToken ct)
+    /// <summary>
+    /// Writes the upload under a temporary name and returns it: an upload that breaks off (a dropped connection, a
+    /// damaged .gz) leaves no file and no import behind.
+    /// </summary>
+    public async Task<string> StageAsync(Stream content, CancellationToken ct)
     {
         Directory.CreateDirectory(directory);
-        await using var file = File.Create(PathOf(jobId, format));
-        await content.CopyToAsync(file, ct);
+        var staged = Path.Combine(directory, $"upload-{Guid.NewGuid():N}.part");
+        try
+        {
+            await using var file = File.Create(staged);
+            await content.CopyToAsync(file, ct);
+            return staged;
+        }
+        catch
+        {
+            File.Delete(staged);
+            throw;
+        }
     }
+
+    /// <summary>The staged upload becomes the job's file.</summary>
+    public void Keep(string staged, long jobId, string format) => File.Move(staged, PathOf(jobId, format), overwrite: true);
 
     public void Delete(long jobId, string format)
     {
@@ -66,14 +83,23 @@ public sealed class ImportService(StudioDbContext db, ImportFiles files, ImportQ
     public async Task<ImportJob> StartAsync(Stream upload, string fileName, ImportPlan plan, Actor actor, CancellationToken ct = default,
         ImportKind kind = ImportKind.Customers)
     {
+        // The file first: an upload that breaks off creates no import.
+        var staged = await files.StageAsync(upload, ct);
         var job = new ImportJob
         {
             Kind = kind, FileName = Path.GetFileName(fileName), Status = ImportStatus.Pending, MappingJson = plan.ToJson(),
             DedupePolicy = plan.Policy.ToString(), CreatedBy = actor.UserId ?? actor.UserName, CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
-        db.ImportJobs.Add(job);
-        await db.SaveChangesAsync(ct);
-        await files.SaveAsync(job.Id, plan.Format, upload, ct);
+        try
+        {
+            db.ImportJobs.Add(job);
+            await db.SaveChangesAsync(ct);
+            files.Keep(staged, job.Id, plan.Format);
+        }
+        finally
+        {
+            if (File.Exists(staged)) File.Delete(staged);
+        }
         AuditLog.Record(db, actor, nameof(ImportJob), job.Id.ToString(CultureInfo.InvariantCulture), "started", null,
             new { job.FileName, plan.Policy, Columns = plan.Columns.Select(c => $"{c.Header} → {c.Target}") }, job.CreatedAt);
         await db.SaveChangesAsync(ct);

@@ -2,14 +2,11 @@ using System.Threading.Channels;
 
 namespace CustomerStudio.Core.Ingestion;
 
-/// <summary>What one ingestion commit stored: event types, whether orders came, whether customers were created or updated.</summary>
+/// <summary>
+/// What arrived: the event types stored, whether orders came, whether customers were created, updated or merged — one
+/// ingestion commit's as published, or everything since a subscriber last took it, merged.
+/// </summary>
 public sealed record DataArrived(IReadOnlyCollection<string> EventTypes, bool Orders, bool Customers)
-{
-    public bool IsEmpty => EventTypes.Count == 0 && !Orders && !Customers;
-}
-
-/// <summary>Everything that arrived since a subscriber last looked, merged: the event types seen, orders, customers.</summary>
-public sealed record ArrivedSince(IReadOnlySet<string> EventTypes, bool Orders, bool Customers)
 {
     public bool IsEmpty => EventTypes.Count == 0 && !Orders && !Customers;
 }
@@ -65,12 +62,12 @@ public sealed class EventFeed
         public ValueTask<bool> WaitAsync(CancellationToken ct) => _signal.Reader.WaitToReadAsync(ct);
 
         /// <summary>Everything that arrived since the last take.</summary>
-        public ArrivedSince Take()
+        public DataArrived Take()
         {
             _signal.Reader.TryRead(out _);
             lock (_lock)
             {
-                var taken = new ArrivedSince(_types, _orders, _customers);
+                var taken = new DataArrived(_types, _orders, _customers);
                 (_types, _orders, _customers) = (new HashSet<string>(StringComparer.Ordinal), false, false);
                 return taken;
             }

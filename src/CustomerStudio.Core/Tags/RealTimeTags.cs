@@ -44,7 +44,7 @@ public sealed class RealTimeTags(EventFeed feed, IServiceScopeFactory scopes, IL
     }
 
     /// <summary>Recomputes the active real-time rule tags that read what arrived; returns the codes of those recomputed (a tag that failed is logged, not listed).</summary>
-    public static async Task<IReadOnlyList<string>> RecomputeAsync(StudioDbContext db, TagRuleEngine engine, ArrivedSince arrived, ILogger log,
+    public static async Task<IReadOnlyList<string>> RecomputeAsync(StudioDbContext db, TagRuleEngine engine, DataArrived arrived, ILogger log,
         CancellationToken ct = default)
     {
         var tags = await db.Tags.AsNoTracking()
@@ -84,7 +84,7 @@ public sealed class RealTimeTags(EventFeed feed, IServiceScopeFactory scopes, IL
         return recomputed;
     }
 
-    private static bool Reads(ConditionInputs inputs, ArrivedSince arrived) =>
+    private static bool Reads(ConditionInputs inputs, DataArrived arrived) =>
         inputs.EventTypes.Overlaps(arrived.EventTypes) || (inputs.Orders && arrived.Orders) || (inputs.CustomerData && arrived.Customers);
 
     /// <summary>What the tag's rules read; null when its definition cannot be read.</summary>

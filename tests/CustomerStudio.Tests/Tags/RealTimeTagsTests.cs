@@ -93,9 +93,9 @@ public class RealTimeTagsTests(TagWorld world) : IClassFixture<TagWorld>
         var broken = await AddAsync("rt_broken_" + s, """{"all":[{"event":"page_view"},{"segment":"no_such_segment"}]}""");
         string[] mine = [.. new[] { "rt_viewed_", "rt_buyer_", "rt_shanghai_", "rt_viewed_buyer_", "rt_in_segment_", "daily_viewed_", "rt_broken_" }.Select(c => c + s)];
 
-        async Task<string[]> PassAsync(ArrivedSince arrived) =>
+        async Task<string[]> PassAsync(DataArrived arrived) =>
             [.. (await RealTimeTags.RecomputeAsync(db, services.Rules, arrived, NullLogger.Instance)).Where(mine.Contains).Order(StringComparer.Ordinal)];
-        ArrivedSince Arrived(string[]? types = null, bool orders = false, bool customers = false) => new(new HashSet<string>(types ?? []), orders, customers);
+        DataArrived Arrived(string[]? types = null, bool orders = false, bool customers = false) => new(types ?? [], orders, customers);
         Task<int> CarriersAsync(int tagId) => db.TagAssignments.CountAsync(a => a.TagId == tagId);
 
         // Page views arrive: the tag counting them is computed (A and C viewed in the last week), and so is the tag reading

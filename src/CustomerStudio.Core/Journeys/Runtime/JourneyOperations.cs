@@ -49,6 +49,10 @@ public sealed class JourneyOperations(StudioDbContext db, TimeProvider clock)
         return new InstancePage(items, total);
     }
 
+    /// <summary>How many of the journey's instances are in the status.</summary>
+    public Task<int> CountAsync(int journeyId, InstanceStatus status, CancellationToken ct = default) =>
+        db.JourneyInstances.CountAsync(i => i.JourneyId == journeyId && i.Status == status, ct);
+
     /// <summary>Most steps of one instance returned (its latest).</summary>
     public const int MaxSteps = 500;
 

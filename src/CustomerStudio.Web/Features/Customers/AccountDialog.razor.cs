@@ -66,7 +66,7 @@ public sealed partial class AccountDialog
         if (AccountId is { } id)
         {
             var account = await Scopes.RunAsync(sp => sp.GetRequiredService<Accounts>().GetAsync(id));
-            if (account is not null) (_name, _kind, _industry, _size, _ownerId) = (account.Name, account.Kind, Industries.Name(account.Industry, System.Globalization.CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.OrdinalIgnoreCase)), account.Size, account.OwnerId);
+            if (account is not null) (_name, _kind, _industry, _size, _ownerId) = (account.Name, account.Kind, Industries.Name(account.Industry), account.Size, account.OwnerId);
         }
         _loaded = true;
     }

@@ -32,7 +32,7 @@ public sealed class CustomerEdit
         var edit = new CustomerEdit
         {
             Name = c.Name, Gender = c.Gender, BirthDate = c.BirthDate?.ToDateTime(TimeOnly.MinValue), Province = c.Province, City = c.City,
-            Company = c.Company, Industry = Industries.Name(c.Industry, System.Globalization.CultureInfo.CurrentUICulture.Name.StartsWith("zh", StringComparison.OrdinalIgnoreCase)), CompanySize = c.CompanySize, OwnerId = c.OwnerId, Stage = c.LifecycleStage,
+            Company = c.Company, Industry = Industries.Name(c.Industry), CompanySize = c.CompanySize, OwnerId = c.OwnerId, Stage = c.LifecycleStage,
             EmailOptOut = c.EmailOptOut, SmsOptOut = c.SmsOptOut,
         };
         foreach (var field in summary.CustomFields) edit.Custom[field.Code] = field.Value;

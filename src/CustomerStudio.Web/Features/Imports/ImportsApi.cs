@@ -29,7 +29,7 @@ public static class ImportsApi
         // Uploads come from the wizard (same-site, SameSite=Lax cookie) and from scripts; forms need no antiforgery token here.
         group.MapPost("/preview", async (IFormFile file, [FromForm] string? kind, CustomFieldsLookup fields, CancellationToken ct) =>
             {
-                var format = FormatOf(file.FileName);
+                var format = Wizard.ImportUpload.FormatOf(file.FileName);
                 // The preview needs the start of a CSV (a few MB hold its first rows) but all of an xlsx (a zip).
                 await using var stream = new MemoryStream();
                 FileShape? shape;
@@ -70,40 +70,24 @@ public static class ImportsApi
                 ImportPlan parsed;
                 try
                 {
-                    parsed = ImportPlan.FromJson(plan) with { Format = FormatOf(file.FileName) };
+                    parsed = ImportPlan.FromJson(plan) with { Format = Wizard.ImportUpload.FormatOf(file.FileName) };
                 }
                 catch (JsonException ex)
                 {
                     return Results.BadRequest(new ApiErrors(ex.Message, 400, [new ApiError("plan" + (ex.Path is { Length: > 1 } p ? p[1..] : ""), "InvalidJson", ex.Message)]));
                 }
-                await using var upload = file.OpenReadStream();
-                if (!CompressedUpload.IsGzip(file.FileName))
-                {
-                    var started = await imports.StartAsync(upload, file.FileName, parsed, http.User.ToActor(), ct, KindOf(kind));
-                    return Results.Accepted($"/api/imports/{started.Id}", ImportJobBody.Of(started));
-                }
-                // Decompressed whole before the import exists: a broken archive is refused with nothing stored.
-                var expanded = Path.Combine(Path.GetTempPath(), $"customerstudio-{Guid.NewGuid():N}.upload");
+                // A .gz is decompressed as it is stored; the file is stored before the import exists, so a broken
+                // archive is refused with nothing stored.
                 try
                 {
-                    await using (var target = File.Create(expanded))
-                    await using (var content = CompressedUpload.Open(upload, file.FileName))
-                        await content.CopyToAsync(target, ct);
+                    await using var upload = file.OpenReadStream();
+                    await using var content = CompressedUpload.Open(upload, file.FileName);
+                    var job = await imports.StartAsync(content, file.FileName, parsed, http.User.ToActor(), ct, KindOf(kind));
+                    return Results.Accepted($"/api/imports/{job.Id}", ImportJobBody.Of(job));
                 }
                 catch (Exception ex) when (ex is InvalidDataException or IOException)
                 {
-                    File.Delete(expanded);
                     return Unreadable(file.FileName, ex);
-                }
-                try
-                {
-                    await using var stream = File.OpenRead(expanded);
-                    var job = await imports.StartAsync(stream, file.FileName, parsed, http.User.ToActor(), ct, KindOf(kind));
-                    return Results.Accepted($"/api/imports/{job.Id}", ImportJobBody.Of(job));
-                }
-                finally
-                {
-                    File.Delete(expanded);
                 }
             })
             .DisableAntiforgery()
@@ -138,8 +122,6 @@ public static class ImportsApi
 
     private static ImportKind KindOf(string? kind) =>
         kind?.ToLowerInvariant() switch { "orders" => ImportKind.Orders, "events" => ImportKind.Events, _ => ImportKind.Customers };
-
-    private static string FormatOf(string fileName) => Wizard.ImportUpload.FormatOf(fileName);
 
     private const int PreviewBytes = 8 << 20;
 

@@ -144,28 +144,15 @@ public static class JourneyRuntimeApi
             .DisableAntiforgery()
             .ExcludeFromDescription();
 
+        // A link mailed before a merge names the merged-away customer: the opt-out belongs to the survivor.
         static async Task<Core.Customers.Customer?> FindAsync(string token, JourneyRuntimeOptions options, StudioDbContext db, CancellationToken ct) =>
             Unsubscribe.TryRead(token, options.UnsubscribeSecret, out var customerId)
-                ? await db.Customers.FirstOrDefaultAsync(c => c.Id == customerId && c.MergedIntoId == null, ct)
-                  ?? await FollowMergeAsync(db, customerId, ct)
+            && await new Core.Customers.CustomerMerge(db, TimeProvider.System).ResolveAsync(customerId, ct) is { } live
+                ? await db.Customers.FirstOrDefaultAsync(c => c.Id == live, ct)
                 : null;
 
         static IResult Invalid() => Html(Page("链接无效 · Invalid link", "这个退订链接无效或已过期。This unsubscribe link is not valid."), 404);
         static IResult Done() => Html(Page("已退订 · Unsubscribed", "您将不再收到我们的营销邮件。You will no longer receive our marketing e-mail."));
-    }
-
-    /// <summary>A link mailed before a merge names the merged-away customer: the opt-out belongs to the survivor.</summary>
-    private static async Task<Core.Customers.Customer?> FollowMergeAsync(StudioDbContext db, long customerId, CancellationToken ct)
-    {
-        for (var hops = 0; hops < 10; hops++)
-        {
-            var next = await db.Customers.Where(c => c.Id == customerId).Select(c => c.MergedIntoId).FirstOrDefaultAsync(ct);
-            if (next is not { } survivor) return null;
-            customerId = survivor;
-            var found = await db.Customers.FirstOrDefaultAsync(c => c.Id == customerId && c.MergedIntoId == null, ct);
-            if (found is not null) return found;
-        }
-        return null;
     }
 
     private static IResult Html(string page, int status = 200) => Results.Content(page, "text/html; charset=utf-8", statusCode: status);

@@ -45,7 +45,7 @@ public sealed partial class ProfileAttributes
         (L["Field_Email"], Or(PersonalDataMask.Email(C.Email, CanSee)), "email"),
         (L["Field_Region"], Or(string.Join(" ", new[] { C.Province, C.City }.Where(x => !string.IsNullOrEmpty(x)))), "region"),
         (L["Profile_Company"], Or(C.Company), "company"),
-        (L["Profile_Industry"], Or(Industries.Name(C.Industry, IsZh)), "industry"),
+        (L["Profile_Industry"], Or(Industries.Name(C.Industry)), "industry"),
         (L["Profile_CompanySize"], Or(C.CompanySize), "company_size"),
         (L["Field_Channel"], Or(C.SourceChannel), "source_channel"),
         (L["Profile_Owner"], C.OwnerId is null ? "—" : Users.GetValueOrDefault(C.OwnerId, C.OwnerId), "owner"),

@@ -116,10 +116,7 @@ public sealed partial class DryRunPanel
         {
             await using var db = await DbFactory.CreateDbContextAsync();
             var sample = await new JourneyDryRun(db, Clock).RunSampleAsync(Diagram.ToDefinition(), Math.Clamp(_sampleSize, 1, JourneyDryRun.MaxSample), Options());
-            var ids = sample.Runs.Select(r => r.CustomerId).ToList();
-            _sampleCustomers = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id))
-                .Select(c => new CustomerRow(c.Id, c.Name, c.Gender, c.Phone, c.Email, c.Province, c.City, c.LifecycleStage, c.SourceChannel, c.CreatedAt))
-                .ToDictionaryAsync(c => c.Id);
+            _sampleCustomers = await CustomerDirectory.ByIdsAsync(db, [.. sample.Runs.Select(r => r.CustomerId)]);
             _sample = sample;
             await PathChanged.InvokeAsync(PathOf(sample));
         }

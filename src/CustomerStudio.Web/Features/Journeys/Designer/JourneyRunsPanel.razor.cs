@@ -94,7 +94,7 @@ public sealed partial class JourneyRunsPanel
             await using var db = await DbFactory.CreateDbContextAsync(ct);
             var ops = new JourneyOperations(db, Clock);
             var page = await ops.InstancesAsync(JourneyId, Status(_status), _customerId, _node, state.Page, PageSize, ct);
-            var failed = (await ops.InstancesAsync(JourneyId, InstanceStatus.Failed, null, 0, 1, ct)).Total;
+            var failed = await ops.CountAsync(JourneyId, InstanceStatus.Failed, ct);
             await ShowAsync(failed, null);
             return new TableData<InstanceRow> { Items = page.Items, TotalItems = page.Total };
         }
